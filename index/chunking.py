@@ -1,0 +1,112 @@
+"""Split an article into sentence-aligned chunks that keep exact offsets into the original file."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from index.cleaning import content_spans
+from index.loading import Article
+
+# A sentence ends at . ! ? (or …) plus any closing quotes/brackets, before whitespace and a
+# capital letter, digit or opening quote.
+_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9À-Ý])")
+# Words after which a period does not end a sentence.
+_ABBREVIATIONS = {
+    "mr", "mrs", "ms", "dr", "prof", "st", "gen", "col", "lt", "sgt", "gov", "sen", "rep", "jr",
+    "sr", "vs", "etc", "no", "inc", "ltd", "co", "corp", "jan", "feb", "mar", "apr", "aug", "sep",
+    "sept", "oct", "nov", "dec", "u.s", "u.k", "u.n", "e.u", "a.m", "p.m", "i.e", "e.g",
+}
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A passage of one article; `article.text[start:end] == text`."""
+
+    id: str
+    source: str
+    title: str
+    text: str
+    start: int
+    end: int
+
+
+def _is_abbreviation(text: str, dot: int) -> bool:
+    word = re.search(r"([\w.]+)$", text[:dot])
+    if not word:
+        return False
+    token = word.group(1).lower().rstrip(".")
+    return token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha())
+
+
+def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
+    """Sentence spans (absolute offsets) inside text[start:end], stripped of outer whitespace."""
+    end = len(text) if end is None else end
+    spans = []
+    cursor = start
+    for match in _SENTENCE_END.finditer(text, start, end):
+        if match.group().startswith(".") and _is_abbreviation(text, match.start()):
+            continue
+        spans.append((cursor, match.end()))
+        cursor = match.end()
+    spans.append((cursor, end))
+    result = []
+    for s, e in spans:
+        while s < e and text[s].isspace():
+            s += 1
+        while e > s and text[e - 1].isspace():
+            e -= 1
+        if s < e:
+            result.append((s, e))
+    return result
+
+
+def article_sentences(article: Article) -> list[tuple[int, int]]:
+    """Sentence spans of the article's content lines (boilerplate excluded), in order."""
+    sentences = []
+    for start, end in content_spans(article.text):
+        sentences.extend(split_sentences(article.text, start, end))
+    return sentences
+
+
+def chunk_id(source: str, start: int, end: int, text: str) -> str:
+    """A stable id from the chunk's content and place: same input, same id, on every run."""
+    digest = hashlib.sha256(f"{source}\x00{start}\x00{end}\x00{text}".encode()).hexdigest()
+    return digest[:32]
+
+
+def _only_whitespace_between(text: str, a: int, b: int) -> bool:
+    return not text[a:b].strip()
+
+
+def chunk_article(
+    article: Article, max_tokens: int, count_tokens: Callable[[str], int]
+) -> list[Chunk]:
+    """Pack consecutive sentences into chunks of at most `max_tokens` tokens.
+
+    A chunk never spans dropped boilerplate, so its text is content only, and a sentence is never
+    cut (one longer than `max_tokens` becomes a chunk of its own).
+    """
+    text = article.text
+    groups: list[list[tuple[int, int]]] = []
+    current: list[tuple[int, int]] = []
+    used = 0
+    for s, e in article_sentences(article):
+        n = count_tokens(text[s:e])
+        contiguous = bool(current) and _only_whitespace_between(text, current[-1][1], s)
+        if current and (used + n > max_tokens or not contiguous):
+            groups.append(current)
+            current, used = [], 0
+        current.append((s, e))
+        used += n
+    if current:
+        groups.append(current)
+    chunks = []
+    for group in groups:
+        start, end = group[0][0], group[-1][1]
+        body = text[start:end]
+        chunks.append(Chunk(chunk_id(article.source, start, end, body), article.source,
+                            article.title, body, start, end))
+    return chunks

@@ -1,0 +1,120 @@
+"""Read a corpus folder into `Article` values, skipping what cannot be read with a warning."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from dataclasses import dataclass, field
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+SUPPORTED_SUFFIXES = (".txt", ".md")
+METADATA_FILE = "metadata.json"
+
+
+class CorpusError(ValueError):
+    """The corpus folder itself is unusable (missing, empty, not a folder)."""
+
+
+@dataclass(frozen=True)
+class Article:
+    """One source file: its path relative to the corpus folder, its full text and metadata."""
+
+    source: str
+    text: str
+    title: str
+    outlet: str | None = None
+    date: str | None = None
+    url: str | None = None
+    content_hash: str = field(default="")
+
+
+def _decode(raw: bytes, path: Path) -> str | None:
+    if b"\x00" in raw[:8192]:
+        log.warning("Skipping %s: it looks binary (NUL bytes), not text.", path)
+        return None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        log.warning("%s is not valid UTF-8; decoded as cp1252 with replacements.", path)
+        return raw.decode("cp1252", errors="replace")
+
+
+def _fallback_title(source: str, text: str) -> str:
+    for line in text.splitlines():
+        line = line.strip()
+        if len(line) > 20:
+            return line[:90] + ("..." if len(line) > 90 else "")
+    return Path(source).stem
+
+
+def load_metadata(folder: Path) -> dict[str, dict]:
+    """The optional `metadata.json` of a corpus folder: {file name: {title, outlet, date, url}}."""
+    path = folder / METADATA_FILE
+    if not path.exists():
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as exc:
+        log.warning("Ignoring %s: %s", path, exc)
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def read_article(path: Path, source: str, meta: dict | None = None) -> Article | None:
+    """Read one file; None (with a warning) when it is unsupported, unreadable or empty."""
+    if path.suffix.lower() not in SUPPORTED_SUFFIXES:
+        log.warning("Skipping %s: unsupported file type %r (supported: %s).",
+                    path, path.suffix, ", ".join(SUPPORTED_SUFFIXES))
+        return None
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        log.warning("Skipping %s: cannot read it (%s).", path, exc)
+        return None
+    text = _decode(raw, path)
+    if text is None:
+        return None
+    if not text.strip():
+        log.warning("Skipping %s: the file is empty.", path)
+        return None
+    meta = meta or {}
+    return Article(
+        source=source,
+        text=text,
+        title=meta.get("title") or _fallback_title(source, text),
+        outlet=meta.get("outlet"),
+        date=meta.get("date"),
+        url=meta.get("url"),
+        content_hash=hashlib.sha256(raw).hexdigest(),
+    )
+
+
+def load_folder(folder: Path | str) -> list[Article]:
+    """Every readable article under `folder` (recursively), sorted by relative path.
+
+    Raises CorpusError when the folder is missing or holds no readable article.
+    """
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise CorpusError(
+            f"Corpus folder {str(folder)!r} does not exist or is not a folder. "
+            "Point RAG_CORPUS (or --corpus) at a folder of .txt/.md articles."
+        )
+    metadata = load_metadata(folder)
+    articles = []
+    for path in sorted(p for p in folder.rglob("*") if p.is_file()):
+        source = path.relative_to(folder).as_posix()
+        if source == METADATA_FILE or any(part.startswith(".") for part in Path(source).parts):
+            continue
+        article = read_article(path, source, metadata.get(source))
+        if article is not None:
+            articles.append(article)
+    if not articles:
+        raise CorpusError(
+            f"Corpus folder {str(folder)!r} holds no readable article "
+            f"(supported: {', '.join(SUPPORTED_SUFFIXES)}). Add files, then run `rag index`."
+        )
+    return articles

@@ -1,0 +1,11 @@
+"""Newsdesk: answers about a news corpus, with a verified citation for every claim."""
+
+from rag.api import configure, get_engine, retrieve
+from rag.config import Settings
+from rag.errors import QuestionError, RagError
+from rag.types import Answer, Citation, Passage
+
+__all__ = [
+    "Answer", "Citation", "Passage", "QuestionError", "RagError", "Settings",
+    "configure", "get_engine", "retrieve",
+]

@@ -1,0 +1,98 @@
+"""The `rag` command: a thin layer over the library."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+from rag.errors import RagError
+
+
+def _settings(args: argparse.Namespace):  # noqa: ANN202 - Settings is imported lazily
+    from rag.config import Settings
+
+    overrides = {}
+    if getattr(args, "corpus", None):
+        overrides["corpus"] = Path(args.corpus)
+    if getattr(args, "mode", None):
+        overrides["retrieval"] = args.mode
+    return Settings(**overrides)
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    """Build or update the index."""
+    import rag
+
+    engine = rag.configure(_settings(args))
+    print(engine.index(progress=not args.quiet).summary())
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    """Print ranked passages."""
+    import rag
+
+    rag.configure(_settings(args))
+    passages = rag.retrieve(args.question, top_k=args.top_k)
+    if args.json:
+        print(json.dumps([p.to_dict() for p in passages], ensure_ascii=False, indent=2))
+        return 0
+    if not passages:
+        print("No passage matches.")
+    for rank, p in enumerate(passages, 1):
+        print(f"{rank}. {p.title}  [{p.source} {p.start}:{p.end}]  "
+              f"score {p.score:.4f}  similarity {p.similarity:.3f}")
+        print("   " + p.text.replace("\n", " ")[:400])
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser of every subcommand."""
+    parser = argparse.ArgumentParser(
+        prog="rag", description="Newsdesk: question answering over a news corpus, with citations."
+    )
+    parser.add_argument("-v", "--verbose", action="store_true", help="log more")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("index", help="build or update the index of the corpus folder",
+                       description="Index the corpus (incremental: only changes are embedded).")
+    p.add_argument("--corpus", help="corpus folder (default: RAG_CORPUS or the shipped corpus)")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_index)
+
+    p = sub.add_parser("search", help="print the passages that best match a question",
+                       description="Retrieve ranked passages with title, score and offsets.")
+    p.add_argument("question")
+    p.add_argument("-k", "--top-k", type=int, default=5, help="passages to show (default 5)")
+    p.add_argument("--mode", choices=["hybrid", "vector", "bm25"], help="retrieval mode")
+    p.add_argument("--corpus", help="corpus folder")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(func=cmd_search)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of the `rag` console script."""
+    args = build_parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    func: Callable[[argparse.Namespace], int] = args.func
+    try:
+        return func(args)
+    except RagError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except (ValueError, RuntimeError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

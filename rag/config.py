@@ -1,0 +1,54 @@
+"""The one settings object: every default lives here (env prefix RAG_, `.env` supported)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _offline_environment() -> None:
+    """Make every library we use stay off the network unless a remote endpoint is configured."""
+    import llama_index.core
+
+    tiktoken_cache = Path(llama_index.core.__file__).parent / "_static" / "tiktoken_cache"
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("TIKTOKEN_CACHE_DIR", str(tiktoken_cache))
+    os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+    os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+
+class Settings(BaseSettings):
+    """Newsdesk configuration. Each field is read from RAG_<NAME> (or `.env`)."""
+
+    model_config = SettingsConfigDict(env_prefix="RAG_", env_file=".env", extra="ignore")
+
+    home: Path = Field(Path(".rag"), description="Data folder: index, caches, assembled models.")
+    corpus: Path = Field(PROJECT_ROOT / "corpus", description="Folder of articles to index.")
+    chroma_url: str | None = Field(None, description="Chroma server URL; unset = local folder.")
+
+    embed: Literal["minilm", "openai"] = Field("minilm", description="Embedding backend.")
+    embed_model: str = Field("text-embedding-3-small", description="OpenAI embedding model.")
+    chunk_tokens: int = Field(160, ge=32, le=256, description="Max word-piece tokens a chunk.")
+
+    retrieval: Literal["hybrid", "vector", "bm25"] = Field("hybrid", description="Search mode.")
+    top_k: int = Field(5, ge=1, le=50, description="Passages returned by retrieve().")
+    candidates: int = Field(30, ge=1, description="Candidates per retriever before fusion.")
+    rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
+    max_question_chars: int = Field(2000, ge=10, description="Longest question accepted.")
+
+    @property
+    def chroma_path(self) -> Path:
+        """Local Chroma folder (used when chroma_url is unset)."""
+        return self.home / "chroma"
+
+    @property
+    def keyword_path(self) -> Path:
+        """Folder of the persisted BM25 index."""
+        return self.home / "keyword"

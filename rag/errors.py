@@ -1,0 +1,9 @@
+"""Errors the public API raises; each message says what was wrong and what to do."""
+
+
+class RagError(Exception):
+    """Base of every Newsdesk error."""
+
+
+class QuestionError(RagError, ValueError):
+    """The question cannot be asked as given (empty, too long)."""

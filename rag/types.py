@@ -1,0 +1,65 @@
+"""The values the public API returns: Passage, Citation, Answer."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A retrieved chunk. `open(corpus/source).read()[start:end] == text`."""
+
+    source: str
+    title: str
+    text: str
+    score: float
+    start: int
+    end: int
+    id: str = ""
+    similarity: float = 0.0  # cosine similarity of question and passage embeddings
+    outlet: str = ""
+    date: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready fields."""
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One numbered source of an answer. `open(corpus/source).read()[start:end] == quote`."""
+
+    marker: int
+    source: str
+    title: str
+    quote: str
+    start: int
+    end: int
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready fields."""
+        return asdict(self)
+
+
+@dataclass
+class Answer:
+    """An answer with inline [n] markers, one Citation per marker."""
+
+    text: str
+    citations: list[Citation] = field(default_factory=list)
+    refused: bool = False
+    timings: dict[str, float] = field(default_factory=dict)
+    backend: str = ""
+    passages: list[Passage] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready fields (retrieved passages included)."""
+        return {
+            "text": self.text,
+            "citations": [c.to_dict() for c in self.citations],
+            "refused": self.refused,
+            "timings": self.timings,
+            "backend": self.backend,
+            "passages": [p.to_dict() for p in self.passages],
+        }
