@@ -30,7 +30,7 @@ _BOILERPLATE = re.compile(r"^\s*(?:" + "|".join(BOILERPLATE_PATTERNS) + r")\s*$"
 
 # Boilerplate that scrapers glue to the start of a content line (comment-form notices).
 _BOILERPLATE_PREFIX = re.compile(
-    r"^(?:your email address will not be published\.?\s*|required fields are marked \*\s*)+",
+    r"(?:your email address will not be published\.?\s*|required fields are marked \*\s*)+",
     re.IGNORECASE,
 )
 

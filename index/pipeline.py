@@ -92,7 +92,7 @@ def chunk_node(chunk: Chunk, article: Article, embedding: list[float]) -> TextNo
 
 def _embed_and_add(chunks: list[Chunk], articles: dict[str, Article], embed_model: Any,
                    store: ChromaVectorStore, progress: bool) -> None:
-    bar = tqdm(total=len(chunks), desc="Embedding", unit="chunk", disable=not progress)
+    bar = tqdm(total=len(chunks), desc="Embedding", unit="chunk", disable=not (progress and chunks))
     for i in range(0, len(chunks), EMBED_BATCH):
         batch = chunks[i : i + EMBED_BATCH]
         vectors = embed_model.embed([c.text for c in batch])

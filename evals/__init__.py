@@ -1,0 +1,1 @@
+"""Evaluation: hand-written Q&A pairs, metrics, runner, report."""
