@@ -7,8 +7,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 QA_PATH = Path(__file__).parent / "qa.jsonl"
-TYPES = ("single-fact", "paraphrased", "multi-article", "quote", "number-date",
-         "unanswerable", "multi-turn")
+TYPES = (
+    "single-fact",
+    "paraphrased",
+    "multi-article",
+    "quote",
+    "number-date",
+    "unanswerable",
+    "multi-turn",
+)
 
 
 @dataclass(frozen=True)

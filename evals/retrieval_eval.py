@@ -34,8 +34,11 @@ def retrieval_items(items: list[QAItem]) -> list[QAItem]:
     return [i for i in items if i.sources and not i.history]
 
 
-def evaluate_modes(engine, modes: tuple[str, ...] = ("vector", "bm25", "hybrid"),  # noqa: ANN001
-                   top_k: int = 5) -> dict[str, dict[str, float]]:
+def evaluate_modes(
+    engine,
+    modes: tuple[str, ...] = ("vector", "bm25", "hybrid"),  # noqa: ANN001
+    top_k: int = 5,
+) -> dict[str, dict[str, float]]:
     """Metrics per retrieval mode over the Q&A file, using one engine's index."""
     from rag.retrieval import HybridRetriever
 
@@ -43,10 +46,18 @@ def evaluate_modes(engine, modes: tuple[str, ...] = ("vector", "bm25", "hybrid")
     results = {}
     for mode in modes:
         base = engine.retriever
-        retriever = HybridRetriever(base.collection, base.embed_model, base.keyword, mode=mode,
-                                    candidates=base.candidates, rrf_k=base.rrf_k)
-        ranks = [article_ranks([p.source for p in retriever.retrieve(i.question, top_k)],
-                               i.sources) for i in items]
+        retriever = HybridRetriever(
+            base.collection,
+            base.embed_model,
+            base.keyword,
+            mode=mode,
+            candidates=base.candidates,
+            rrf_k=base.rrf_k,
+        )
+        ranks = [
+            article_ranks([p.source for p in retriever.retrieve(i.question, top_k)], i.sources)
+            for i in items
+        ]
         results[mode] = retrieval_metrics(ranks)
     return results
 

@@ -15,9 +15,45 @@ from index.loading import Article
 _SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9À-Ý])")
 # Words after which a period does not end a sentence.
 _ABBREVIATIONS = {
-    "mr", "mrs", "ms", "dr", "prof", "st", "gen", "col", "lt", "sgt", "gov", "sen", "rep", "jr",
-    "sr", "vs", "etc", "inc", "ltd", "co", "corp", "jan", "feb", "mar", "apr", "aug", "sep",
-    "sept", "oct", "nov", "dec", "u.s", "u.k", "u.n", "e.u", "a.m", "p.m", "i.e", "e.g",
+    "mr",
+    "mrs",
+    "ms",
+    "dr",
+    "prof",
+    "st",
+    "gen",
+    "col",
+    "lt",
+    "sgt",
+    "gov",
+    "sen",
+    "rep",
+    "jr",
+    "sr",
+    "vs",
+    "etc",
+    "inc",
+    "ltd",
+    "co",
+    "corp",
+    "jan",
+    "feb",
+    "mar",
+    "apr",
+    "aug",
+    "sep",
+    "sept",
+    "oct",
+    "nov",
+    "dec",
+    "u.s",
+    "u.k",
+    "u.n",
+    "e.u",
+    "a.m",
+    "p.m",
+    "i.e",
+    "e.g",
 }
 
 
@@ -107,6 +143,14 @@ def chunk_article(
     for group in groups:
         start, end = group[0][0], group[-1][1]
         body = text[start:end]
-        chunks.append(Chunk(chunk_id(article.source, start, end, body), article.source,
-                            article.title, body, start, end))
+        chunks.append(
+            Chunk(
+                chunk_id(article.source, start, end, body),
+                article.source,
+                article.title,
+                body,
+                start,
+                end,
+            )
+        )
     return chunks

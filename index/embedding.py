@@ -68,9 +68,7 @@ class MiniLMEmbedding(BaseEmbedding):
         options = ort.SessionOptions()
         options.intra_op_num_threads = self.threads or min(4, os.cpu_count() or 1)
         options.log_severity_level = 3
-        self._session = ort.InferenceSession(
-            str(path), options, providers=["CPUExecutionProvider"]
-        )
+        self._session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
         self._inputs = [i.name for i in self._session.get_inputs()]
         tokenizer = Tokenizer.from_file(self.tokenizer_path)
         tokenizer.enable_truncation(max_length=self.max_length)
@@ -132,8 +130,14 @@ class OpenAIEmbedding(BaseEmbedding):
 
     _client: Any = PrivateAttr()
 
-    def __init__(self, model_name: str, base_url: str | None = None,
-                 api_key: str | None = None, timeout: float = 60.0, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        model_name: str,
+        base_url: str | None = None,
+        api_key: str | None = None,
+        timeout: float = 60.0,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(model_name=model_name, **kwargs)
         from openai import OpenAI
 

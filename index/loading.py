@@ -66,8 +66,12 @@ def load_metadata(folder: Path) -> dict[str, dict]:
 def read_article(path: Path, source: str, meta: dict | None = None) -> Article | None:
     """Read one file; None (with a warning) when it is unsupported, unreadable or empty."""
     if path.suffix.lower() not in SUPPORTED_SUFFIXES:
-        log.warning("Skipping %s: unsupported file type %r (supported: %s).",
-                    path, path.suffix, ", ".join(SUPPORTED_SUFFIXES))
+        log.warning(
+            "Skipping %s: unsupported file type %r (supported: %s).",
+            path,
+            path.suffix,
+            ", ".join(SUPPORTED_SUFFIXES),
+        )
         return None
     try:
         raw = path.read_bytes()

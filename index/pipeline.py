@@ -46,7 +46,8 @@ class IndexReport:
         """One line for people."""
         return (
             f"Indexed {self.files} files, {self.chunks} chunks: {self.added} added, "
-            f"{self.updated} updated, {self.removed} removed files; {self.embedded} chunks embedded, "
+            f"{self.updated} updated, {self.removed} removed files; "
+            f"{self.embedded} chunks embedded, "
             f"{self.deleted} deleted in {self.seconds:.1f} s."
         )
 
@@ -90,14 +91,23 @@ def chunk_node(chunk: Chunk, article: Article, embedding: list[float]) -> TextNo
     )
 
 
-def _embed_and_add(chunks: list[Chunk], articles: dict[str, Article], embed_model: Any,
-                   store: ChromaVectorStore, progress: bool) -> None:
+def _embed_and_add(
+    chunks: list[Chunk],
+    articles: dict[str, Article],
+    embed_model: Any,
+    store: ChromaVectorStore,
+    progress: bool,
+) -> None:
     bar = tqdm(total=len(chunks), desc="Embedding", unit="chunk", disable=not (progress and chunks))
     for i in range(0, len(chunks), EMBED_BATCH):
         batch = chunks[i : i + EMBED_BATCH]
         vectors = embed_model.embed([c.text for c in batch])
-        store.add([chunk_node(c, articles[c.source], v.tolist())
-                   for c, v in zip(batch, vectors, strict=True)])
+        store.add(
+            [
+                chunk_node(c, articles[c.source], v.tolist())
+                for c, v in zip(batch, vectors, strict=True)
+            ]
+        )
         bar.update(len(batch))
     bar.close()
 
@@ -135,6 +145,12 @@ def update_index(
         KeywordIndex.build([c.id for c in chunks], [c.text for c in chunks]).save(keyword_dir)
 
     return IndexReport(
-        files=len(articles), chunks=len(chunks), added=added, updated=updated, removed=removed,
-        embedded=len(missing), deleted=len(to_delete), seconds=time.perf_counter() - started,
+        files=len(articles),
+        chunks=len(chunks),
+        added=added,
+        updated=updated,
+        removed=removed,
+        embedded=len(missing),
+        deleted=len(to_delete),
+        seconds=time.perf_counter() - started,
     )

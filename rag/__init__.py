@@ -6,6 +6,13 @@ from rag.errors import QuestionError, RagError
 from rag.types import Answer, Citation, Passage
 
 __all__ = [
-    "Answer", "Citation", "Passage", "QuestionError", "RagError", "Settings",
-    "configure", "get_engine", "retrieve",
+    "Answer",
+    "Citation",
+    "Passage",
+    "QuestionError",
+    "RagError",
+    "Settings",
+    "configure",
+    "get_engine",
+    "retrieve",
 ]

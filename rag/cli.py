@@ -44,8 +44,10 @@ def cmd_search(args: argparse.Namespace) -> int:
     if not passages:
         print("No passage matches.")
     for rank, p in enumerate(passages, 1):
-        print(f"{rank}. {p.title}  [{p.source} {p.start}:{p.end}]  "
-              f"score {p.score:.4f}  similarity {p.similarity:.3f}")
+        print(
+            f"{rank}. {p.title}  [{p.source} {p.start}:{p.end}]  "
+            f"score {p.score:.4f}  similarity {p.similarity:.3f}"
+        )
         print("   " + p.text.replace("\n", " ")[:400])
     return 0
 
@@ -58,14 +60,20 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("-v", "--verbose", action="store_true", help="log more")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("index", help="build or update the index of the corpus folder",
-                       description="Index the corpus (incremental: only changes are embedded).")
+    p = sub.add_parser(
+        "index",
+        help="build or update the index of the corpus folder",
+        description="Index the corpus (incremental: only changes are embedded).",
+    )
     p.add_argument("--corpus", help="corpus folder (default: RAG_CORPUS or the shipped corpus)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
     p.set_defaults(func=cmd_index)
 
-    p = sub.add_parser("search", help="print the passages that best match a question",
-                       description="Retrieve ranked passages with title, score and offsets.")
+    p = sub.add_parser(
+        "search",
+        help="print the passages that best match a question",
+        description="Retrieve ranked passages with title, score and offsets.",
+    )
     p.add_argument("question")
     p.add_argument("-k", "--top-k", type=int, default=5, help="passages to show (default 5)")
     p.add_argument("--mode", choices=["hybrid", "vector", "bm25"], help="retrieval mode")
@@ -78,8 +86,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     """Entry point of the `rag` console script."""
     args = build_parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
-                        format="%(levelname)s %(name)s: %(message)s")
+    logging.basicConfig(
+        level=logging.INFO if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
     func: Callable[[argparse.Namespace], int] = args.func
     try:
         return func(args)

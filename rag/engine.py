@@ -66,8 +66,12 @@ class Engine:
         """Bring the index in line with the corpus folder (incremental)."""
         articles = load_folder(self.settings.corpus)
         report = update_index(
-            articles, self.collection, self.embed_model, self.settings.keyword_path,
-            self.settings.chunk_tokens, progress=progress,
+            articles,
+            self.collection,
+            self.embed_model,
+            self.settings.keyword_path,
+            self.settings.chunk_tokens,
+            progress=progress,
         )
         self._keyword = None
         self.__dict__.pop("retriever", None)
@@ -78,8 +82,11 @@ class Engine:
         if self._keyword is None:
             self._keyword = KeywordIndex.load(self.settings.keyword_path)
         if self._keyword is None or self.collection.count() == 0:
-            log.warning("No index in %s yet: building it from %s (once).",
-                        self.settings.home, self.settings.corpus)
+            log.warning(
+                "No index in %s yet: building it from %s (once).",
+                self.settings.home,
+                self.settings.corpus,
+            )
             log.warning(self.index(progress=False).summary())
             self._keyword = KeywordIndex.load(self.settings.keyword_path)
         assert self._keyword is not None
@@ -89,8 +96,14 @@ class Engine:
     def retriever(self) -> HybridRetriever:
         """The retriever in the configured mode."""
         s = self.settings
-        return HybridRetriever(self.collection, self.embed_model, self.keyword(),
-                               mode=s.retrieval, candidates=s.candidates, rrf_k=s.rrf_k)
+        return HybridRetriever(
+            self.collection,
+            self.embed_model,
+            self.keyword(),
+            mode=s.retrieval,
+            candidates=s.candidates,
+            rrf_k=s.rrf_k,
+        )
 
     def retrieve(self, question: str, top_k: int | None = None) -> list[Passage]:
         """Best passages for a question (see rag.retrieve)."""

@@ -19,9 +19,15 @@ MODES = ("hybrid", "vector", "bm25")
 class HybridRetriever:
     """Ranks chunks for a question with vector search, BM25, or both fused (the default)."""
 
-    def __init__(self, collection: chromadb.Collection, embed_model: Any,
-                 keyword: KeywordIndex, mode: str = "hybrid", candidates: int = 30,
-                 rrf_k: int = 60) -> None:
+    def __init__(
+        self,
+        collection: chromadb.Collection,
+        embed_model: Any,
+        keyword: KeywordIndex,
+        mode: str = "hybrid",
+        candidates: int = 30,
+        rrf_k: int = 60,
+    ) -> None:
         if mode not in MODES:
             raise ValueError(f"Unknown retrieval mode {mode!r}; use one of {', '.join(MODES)}.")
         self.collection = collection
@@ -38,7 +44,9 @@ class HybridRetriever:
         )
         return list(result.ids or [])
 
-    def ranked_ids(self, question: str, query_vector: np.ndarray, k: int) -> list[tuple[str, float]]:
+    def ranked_ids(
+        self, question: str, query_vector: np.ndarray, k: int
+    ) -> list[tuple[str, float]]:
         """(chunk id, fused score) pairs for the question, best first."""
         rankings = []
         if self.mode in ("hybrid", "vector"):
@@ -58,18 +66,27 @@ class HybridRetriever:
         )
         rows = {
             i: (doc, meta, emb)
-            for i, doc, meta, emb in zip(got["ids"], got["documents"], got["metadatas"],
-                                         got["embeddings"], strict=True)
+            for i, doc, meta, emb in zip(
+                got["ids"], got["documents"], got["metadatas"], got["embeddings"], strict=True
+            )
         }
         passages = []
         for chunk_id, score in ranked:
             if chunk_id not in rows:  # keyword index ahead of the store: skip, `rag index` repairs
                 continue
             doc, meta, emb = rows[chunk_id]
-            passages.append(Passage(
-                source=str(meta["source"]), title=str(meta.get("title", "")), text=doc,
-                score=round(score, 6), start=int(meta["start"]), end=int(meta["end"]),
-                id=chunk_id, similarity=round(float(np.dot(query_vector, emb)), 4),
-                outlet=str(meta.get("outlet", "")), date=str(meta.get("date", "")),
-            ))
+            passages.append(
+                Passage(
+                    source=str(meta["source"]),
+                    title=str(meta.get("title", "")),
+                    text=doc,
+                    score=round(score, 6),
+                    start=int(meta["start"]),
+                    end=int(meta["end"]),
+                    id=chunk_id,
+                    similarity=round(float(np.dot(query_vector, emb)), 4),
+                    outlet=str(meta.get("outlet", "")),
+                    date=str(meta.get("date", "")),
+                )
+            )
         return passages

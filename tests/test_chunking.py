@@ -5,14 +5,25 @@ from tests.conftest import CORPUS, CountingTokens
 
 
 def test_boilerplate_lines_are_dropped():
-    for line in ("Leave a Reply", "Source link", "Connect with us", "Photo of author",
-                 "By [email\xa0protected]", "NEWS", "https://example.com/a/b.jpg", "BMClogo"):
+    for line in (
+        "Leave a Reply",
+        "Source link",
+        "Connect with us",
+        "Photo of author",
+        "By [email\xa0protected]",
+        "NEWS",
+        "https://example.com/a/b.jpg",
+        "BMClogo",
+    ):
         assert is_boilerplate(line), line
     assert not is_boilerplate("Putin appointed his aide Vladimir Medinsky.")
 
 
 def test_repeated_header_and_glued_prefix():
-    text = "NEWS\nNEWS\n\nReal sentence one.\nYour email address will not be published. Required fields are marked *Snegovaya agrees.\n"
+    text = (
+        "NEWS\nNEWS\n\nReal sentence one.\nYour email address will not be published. "
+        "Required fields are marked *Snegovaya agrees.\n"
+    )
     kept = [text[s:e] for s, e in content_spans(text)]
     assert kept == ["Real sentence one.", "Snegovaya agrees."]
 
@@ -21,7 +32,11 @@ def test_sentence_split_keeps_abbreviations_and_offsets():
     text = "The U.S. envoy met Mr. Putin. He said “no.” Then 30 days passed! Done"
     spans = split_sentences(text)
     assert [text[s:e] for s, e in spans] == [
-        "The U.S. envoy met Mr. Putin.", "He said “no.”", "Then 30 days passed!", "Done"]
+        "The U.S. envoy met Mr. Putin.",
+        "He said “no.”",
+        "Then 30 days passed!",
+        "Done",
+    ]
 
 
 def test_every_chunk_maps_to_its_original_span():
@@ -29,7 +44,7 @@ def test_every_chunk_maps_to_its_original_span():
         chunks = chunk_article(article, 120, CountingTokens())
         assert chunks
         for chunk in chunks:
-            assert article.text[chunk.start:chunk.end] == chunk.text
+            assert article.text[chunk.start : chunk.end] == chunk.text
             assert chunk.source == article.source and chunk.title == article.title
 
 
