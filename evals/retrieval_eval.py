@@ -48,6 +48,7 @@ def evaluate_modes(
         base = engine.retriever
         retriever = HybridRetriever(
             base.collection,
+            base.sentences,
             base.embed_model,
             base.keyword,
             mode=mode,

@@ -8,6 +8,7 @@ killed half-way is finished by the next one without duplicates.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 from collections import defaultdict
@@ -20,7 +21,7 @@ from llama_index.core.schema import TextNode
 from llama_index.vector_stores.chroma import ChromaVectorStore
 from tqdm import tqdm
 
-from index.chunking import Chunk, chunk_article
+from index.chunking import Chunk, chunk_article, split_sentences
 from index.keyword import KeywordIndex, fingerprint
 from index.loading import Article
 
@@ -47,9 +48,19 @@ class IndexReport:
         return (
             f"Indexed {self.files} files, {self.chunks} chunks: {self.added} added, "
             f"{self.updated} updated, {self.removed} removed files; "
-            f"{self.embedded} chunks embedded, "
+            f"{self.embedded} records embedded, "
             f"{self.deleted} deleted in {self.seconds:.1f} s."
         )
+
+
+@dataclass(frozen=True)
+class Record:
+    """One entry of a Chroma collection: a chunk, or one sentence of a chunk."""
+
+    id: str
+    source: str
+    text: str
+    metadata: dict[str, Any]
 
 
 def chunk_corpus(articles: list[Article], max_tokens: int, count_tokens: Any) -> list[Chunk]:
@@ -57,100 +68,142 @@ def chunk_corpus(articles: list[Article], max_tokens: int, count_tokens: Any) ->
     return [c for a in articles for c in chunk_article(a, max_tokens, count_tokens)]
 
 
+def chunk_records(chunks: list[Chunk], articles: dict[str, Article]) -> list[Record]:
+    """One record per chunk, with the metadata retrieval returns."""
+    records = []
+    for c in chunks:
+        article = articles[c.source]
+        meta = {
+            "source": c.source,
+            "title": c.title,
+            "start": c.start,
+            "end": c.end,
+            "outlet": article.outlet or "",
+            "date": article.date or "",
+        }
+        records.append(Record(c.id, c.source, c.text, meta))
+    return records
+
+
+def sentence_records(chunks: list[Chunk]) -> list[Record]:
+    """One record per sentence of each chunk; offsets are absolute in the article."""
+    records = []
+    for c in chunks:
+        for s, e in split_sentences(c.text):
+            start, end = c.start + s, c.start + e
+            sid = hashlib.sha256(f"{c.id}\x00{start}\x00{end}".encode()).hexdigest()[:32]
+            meta = {"source": c.source, "chunk_id": c.id, "start": start, "end": end}
+            records.append(Record(sid, c.source, c.text[s:e], meta))
+    return records
+
+
 def stored_ids_by_source(collection: chromadb.Collection, page: int = 5000) -> dict[str, set[str]]:
-    """{source: chunk ids} as the collection holds them now."""
+    """{source: record ids} as the collection holds them now."""
     by_source: dict[str, set[str]] = defaultdict(set)
     offset = 0
     while True:
         got = collection.get(include=["metadatas"], limit=page, offset=offset)
-        for chunk_id, meta in zip(got["ids"], got["metadatas"] or [], strict=False):
-            by_source[str((meta or {}).get("source", ""))].add(chunk_id)
+        for record_id, meta in zip(got["ids"], got["metadatas"] or [], strict=False):
+            by_source[str((meta or {}).get("source", ""))].add(record_id)
         if len(got["ids"]) < page:
             return by_source
         offset += page
 
 
-def chunk_node(chunk: Chunk, article: Article, embedding: list[float]) -> TextNode:
-    """The llama-index node stored in Chroma for one chunk."""
-    metadata = {
-        "source": chunk.source,
-        "title": chunk.title,
-        "start": chunk.start,
-        "end": chunk.end,
-        "outlet": article.outlet or "",
-        "date": article.date or "",
-        "file_hash": article.content_hash,
-    }
+def _node(record: Record, embedding: list[float]) -> TextNode:
+    keys = list(record.metadata)
     return TextNode(
-        id_=chunk.id,
-        text=chunk.text,
+        id_=record.id,
+        text=record.text,
         embedding=embedding,
-        metadata=metadata,
-        excluded_embed_metadata_keys=list(metadata),
-        excluded_llm_metadata_keys=list(metadata),
+        metadata=record.metadata,
+        excluded_embed_metadata_keys=keys,
+        excluded_llm_metadata_keys=keys,
     )
 
 
-def _embed_and_add(
-    chunks: list[Chunk],
-    articles: dict[str, Article],
+@dataclass
+class SyncResult:
+    """What syncing one collection changed, per file and per record."""
+
+    added_files: int
+    updated_files: int
+    removed_files: int
+    embedded: int
+    deleted: int
+
+
+def sync_collection(
+    collection: chromadb.Collection,
+    records: list[Record],
     embed_model: Any,
-    store: ChromaVectorStore,
+    label: str,
     progress: bool,
-) -> None:
-    bar = tqdm(total=len(chunks), desc="Embedding", unit="chunk", disable=not (progress and chunks))
-    for i in range(0, len(chunks), EMBED_BATCH):
-        batch = chunks[i : i + EMBED_BATCH]
-        vectors = embed_model.embed([c.text for c in batch])
-        store.add(
-            [
-                chunk_node(c, articles[c.source], v.tolist())
-                for c, v in zip(batch, vectors, strict=True)
-            ]
-        )
+) -> SyncResult:
+    """Delete the records that should not exist, then embed and add only the missing ones."""
+    wanted: dict[str, set[str]] = defaultdict(set)
+    for record in records:
+        wanted[record.source].add(record.id)
+    stored = stored_ids_by_source(collection)
+    to_delete = [i for src, ids in stored.items() for i in ids - wanted.get(src, set())]
+    missing = [r for r in records if r.id not in stored.get(r.source, ())]
+    if to_delete:
+        for i in range(0, len(to_delete), 5000):
+            collection.delete(ids=to_delete[i : i + 5000])
+    store = ChromaVectorStore(chroma_collection=collection)
+    bar = tqdm(
+        total=len(missing),
+        desc=f"Embedding {label}",
+        unit=label,
+        disable=not (progress and missing),
+    )
+    for i in range(0, len(missing), EMBED_BATCH):
+        batch = missing[i : i + EMBED_BATCH]
+        vectors = embed_model.embed([r.text for r in batch])
+        store.add([_node(r, v.tolist()) for r, v in zip(batch, vectors, strict=True)])
         bar.update(len(batch))
     bar.close()
+    return SyncResult(
+        added_files=sum(1 for src in wanted if not stored.get(src)),
+        updated_files=sum(1 for src in wanted if stored.get(src) and stored[src] != wanted[src]),
+        removed_files=sum(1 for src in stored if src not in wanted),
+        embedded=len(missing),
+        deleted=len(to_delete),
+    )
 
 
 def update_index(
     articles: list[Article],
-    collection: chromadb.Collection,
+    chunks_collection: chromadb.Collection,
+    sentences_collection: chromadb.Collection,
     embed_model: Any,
     keyword_dir: Path,
     max_tokens: int,
     progress: bool = True,
 ) -> IndexReport:
-    """Make `collection` and the keyword index in `keyword_dir` match `articles` exactly."""
+    """Make both collections and the keyword index in `keyword_dir` match `articles` exactly."""
     started = time.perf_counter()
     chunks = chunk_corpus(articles, max_tokens, embed_model.count_tokens)
-    wanted: dict[str, set[str]] = defaultdict(set)
-    for chunk in chunks:
-        wanted[chunk.source].add(chunk.id)
-    stored = stored_ids_by_source(collection)
-
-    to_delete = [i for src, ids in stored.items() for i in ids - wanted.get(src, set())]
-    missing = {i for src, ids in wanted.items() for i in ids - stored.get(src, set())}
-    added = sum(1 for src in wanted if not stored.get(src))
-    updated = sum(1 for src in wanted if stored.get(src) and stored[src] != wanted[src])
-    removed = sum(1 for src in stored if src not in wanted)
-
-    if to_delete:
-        collection.delete(ids=to_delete)
-    store = ChromaVectorStore(chroma_collection=collection)
     by_source = {a.source: a for a in articles}
-    _embed_and_add([c for c in chunks if c.id in missing], by_source, embed_model, store, progress)
+    result = sync_collection(
+        chunks_collection, chunk_records(chunks, by_source), embed_model, "chunks", progress
+    )
+    sentences = sync_collection(
+        sentences_collection, sentence_records(chunks), embed_model, "sentences", progress
+    )
 
+    ids = [c.id for c in chunks]
     saved = KeywordIndex.load(keyword_dir)
-    if saved is None or saved.fingerprint != fingerprint([c.id for c in chunks]):
-        KeywordIndex.build([c.id for c in chunks], [c.text for c in chunks]).save(keyword_dir)
+    if saved is None or saved.fingerprint != fingerprint(ids):
+        KeywordIndex.build(ids, [c.text for c in chunks]).save(keyword_dir)
 
     return IndexReport(
         files=len(articles),
         chunks=len(chunks),
-        added=added,
-        updated=updated,
-        removed=removed,
-        embedded=len(missing),
-        deleted=len(to_delete),
+        added=result.added_files,
+        updated=result.updated_files,
+        removed=result.removed_files,
+        embedded=result.embedded + sentences.embedded,
+        deleted=result.deleted + sentences.deleted,
         seconds=time.perf_counter() - started,
     )

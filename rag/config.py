@@ -35,7 +35,7 @@ class Settings(BaseSettings):
 
     embed: Literal["minilm", "openai"] = Field("minilm", description="Embedding backend.")
     embed_model: str = Field("text-embedding-3-small", description="OpenAI embedding model.")
-    chunk_tokens: int = Field(160, ge=32, le=256, description="Max word-piece tokens a chunk.")
+    chunk_tokens: int = Field(200, ge=32, le=256, description="Max word-piece tokens a chunk.")
 
     retrieval: Literal["hybrid", "vector", "bm25"] = Field("hybrid", description="Search mode.")
     top_k: int = Field(5, ge=1, le=50, description="Passages returned by retrieve().")

@@ -59,8 +59,14 @@ class Engine:
 
     @property
     def collection(self) -> chromadb.Collection:
-        """The collection for the configured embedding model."""
+        """The chunk collection for the configured embedding model."""
         return open_collection(self.client, collection_name(self.embed_model.model_name))
+
+    @property
+    def sentences(self) -> chromadb.Collection:
+        """The sentence collection (one vector per sentence of every chunk)."""
+        name = collection_name(self.embed_model.model_name) + "-sentences"
+        return open_collection(self.client, name)
 
     def index(self, progress: bool = True) -> IndexReport:
         """Bring the index in line with the corpus folder (incremental)."""
@@ -68,6 +74,7 @@ class Engine:
         report = update_index(
             articles,
             self.collection,
+            self.sentences,
             self.embed_model,
             self.settings.keyword_path,
             self.settings.chunk_tokens,
@@ -98,6 +105,7 @@ class Engine:
         s = self.settings
         return HybridRetriever(
             self.collection,
+            self.sentences,
             self.embed_model,
             self.keyword(),
             mode=s.retrieval,

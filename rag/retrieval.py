@@ -22,6 +22,7 @@ class HybridRetriever:
     def __init__(
         self,
         collection: chromadb.Collection,
+        sentences: chromadb.Collection,
         embed_model: Any,
         keyword: KeywordIndex,
         mode: str = "hybrid",
@@ -31,7 +32,9 @@ class HybridRetriever:
         if mode not in MODES:
             raise ValueError(f"Unknown retrieval mode {mode!r}; use one of {', '.join(MODES)}.")
         self.collection = collection
+        self.sentences = sentences
         self.store = ChromaVectorStore(chroma_collection=collection)
+        self.sentence_store = ChromaVectorStore(chroma_collection=sentences)
         self.embed_model = embed_model
         self.keyword = keyword
         self.mode = mode
@@ -44,15 +47,26 @@ class HybridRetriever:
         )
         return list(result.ids or [])
 
+    def _sentence_chunk_ids(self, query_vector: np.ndarray, k: int) -> list[str]:
+        # Chunks ranked by their best-matching sentence: a small model matches a question to one
+        # sentence far better than to a whole passage.
+        result = self.sentence_store.query(
+            VectorStoreQuery(query_embedding=query_vector.tolist(), similarity_top_k=3 * k)
+        )
+        ranked = dict.fromkeys(str(n.metadata["chunk_id"]) for n in result.nodes or [])
+        return list(ranked)[:k]
+
     def ranked_ids(
         self, question: str, query_vector: np.ndarray, k: int
     ) -> list[tuple[str, float]]:
         """(chunk id, fused score) pairs for the question, best first."""
+        n = max(k, self.candidates)
         rankings = []
         if self.mode in ("hybrid", "vector"):
-            rankings.append(self._vector_ids(query_vector, max(k, self.candidates)))
+            rankings.append(self._vector_ids(query_vector, n))
+            rankings.append(self._sentence_chunk_ids(query_vector, n))
         if self.mode in ("hybrid", "bm25"):
-            rankings.append([i for i, _ in self.keyword.search(question, max(k, self.candidates))])
+            rankings.append([i for i, _ in self.keyword.search(question, n)])
         return reciprocal_rank_fusion(rankings, self.rrf_k)[:k]
 
     def retrieve(self, question: str, top_k: int = 5) -> list[Passage]:
