@@ -78,16 +78,21 @@ def _is_abbreviation(text: str, dot: int) -> bool:
 
 
 def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
-    """Sentence spans (absolute offsets) inside text[start:end], stripped of outer whitespace."""
+    """Sentence spans (absolute offsets) inside text[start:end], stripped of outer whitespace.
+
+    A sentence never crosses a line break: news text puts one paragraph on a line.
+    """
     end = len(text) if end is None else end
     spans = []
-    cursor = start
-    for match in _SENTENCE_END.finditer(text, start, end):
-        if match.group().startswith(".") and _is_abbreviation(text, match.start()):
-            continue
-        spans.append((cursor, match.end()))
-        cursor = match.end()
-    spans.append((cursor, end))
+    for line in re.finditer(r"[^\n]+", text[start:end]):
+        cursor = start + line.start()
+        line_end = start + line.end()
+        for match in _SENTENCE_END.finditer(text, cursor, line_end):
+            if match.group().startswith(".") and _is_abbreviation(text, match.start()):
+                continue
+            spans.append((cursor, match.end()))
+            cursor = match.end()
+        spans.append((cursor, line_end))
     result = []
     for s, e in spans:
         while s < e and text[s].isspace():

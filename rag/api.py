@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
+from typing import Any
 
 from rag.config import Settings
 from rag.engine import Engine
-from rag.types import Passage
+from rag.types import Answer, Passage
 
 _engine: Engine | None = None
 _lock = threading.Lock()
@@ -39,3 +41,28 @@ def retrieve(question: str, top_k: int = 5) -> list[Passage]:
         Passages with source, title, text, score and offsets into the original file.
     """
     return get_engine().retrieve(question, top_k)
+
+
+def ask(question: str, history: list[dict[str, str]] | None = None) -> Answer:
+    """Answer a question from the corpus, citing the exact passage behind each claim.
+
+    Args:
+        question: the question; with `history`, a follow-up is understood in context.
+        history: earlier messages, [{"role": "user"|"assistant", "content": str}, ...].
+    Returns:
+        An Answer: text with [n] markers, one Citation per marker, `refused` when the corpus
+        does not hold the answer, per-stage timings and the backend that answered.
+    """
+    return get_engine().chain.ask(question, history)
+
+
+def ask_stream(question: str, history: list[dict[str, str]] | None = None) -> Iterator[Any]:
+    """Like `ask`, but yields text deltas as they are generated, then the final Answer.
+
+    Args:
+        question: the question.
+        history: earlier messages, as for `ask`.
+    Returns:
+        An iterator of str (deltas) ending with one Answer (verified citations).
+    """
+    yield from get_engine().chain.stream(question, history)

@@ -43,10 +43,39 @@ class Settings(BaseSettings):
     rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
     max_question_chars: int = Field(2000, ge=10, description="Longest question accepted.")
 
+    llm: Literal["local", "openai", "none"] | None = Field(
+        None, description="Generator; unset: openai if OPENAI_API_KEY/BASE_URL is set, else local."
+    )
+    llm_model: str = Field("gpt-4o-mini", description="Model name for the openai backend.")
+    llm_gguf: Path | None = Field(None, description="Another GGUF file for the local backend.")
+    model_dir: Path | None = Field(None, description="Where the local model is assembled.")
+    llm_threads: int = Field(max(1, os.cpu_count() or 1), ge=1, description="llama.cpp threads.")
+    llm_context: int = Field(4096, ge=512, description="llama.cpp context window (tokens).")
+    llm_timeout: float = Field(60.0, gt=0, description="Seconds to wait on the LLM server.")
+    llm_max_tokens: int = Field(200, ge=16, description="Longest answer generated (tokens).")
+    evidence_sentences: int = Field(6, ge=1, le=20, description="Evidence sentences per answer.")
+    relevance_min: float = Field(
+        0.45, description="Refuse when the best evidence scores below this (measured on evals)."
+    )
+
     @property
     def chroma_path(self) -> Path:
         """Local Chroma folder (used when chroma_url is unset)."""
         return self.home / "chroma"
+
+    @property
+    def llm_backend(self) -> str:
+        """The generator in use: the explicit RAG_LLM, else openai when configured, else local."""
+        if self.llm:
+            return self.llm
+        if os.environ.get("OPENAI_API_KEY") or os.environ.get("OPENAI_BASE_URL"):
+            return "openai"
+        return "local"
+
+    @property
+    def model_path(self) -> Path:
+        """Folder of the assembled local model."""
+        return self.model_dir or self.home / "models"
 
     @property
     def keyword_path(self) -> Path:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import chromadb
 
@@ -17,6 +17,9 @@ from rag.config import Settings, _offline_environment
 from rag.errors import QuestionError
 from rag.retrieval import HybridRetriever
 from rag.types import Passage
+
+if TYPE_CHECKING:
+    from rag.answering import AnswerChain
 
 log = logging.getLogger(__name__)
 
@@ -112,6 +115,13 @@ class Engine:
             candidates=s.candidates,
             rrf_k=s.rrf_k,
         )
+
+    @cached_property
+    def chain(self) -> AnswerChain:
+        """The answer chain over this engine."""
+        from rag.answering import AnswerChain
+
+        return AnswerChain(self)
 
     def retrieve(self, question: str, top_k: int | None = None) -> list[Passage]:
         """Best passages for a question (see rag.retrieve)."""

@@ -69,9 +69,12 @@ class HybridRetriever:
             rankings.append([i for i, _ in self.keyword.search(question, n)])
         return reciprocal_rank_fusion(rankings, self.rrf_k)[:k]
 
-    def retrieve(self, question: str, top_k: int = 5) -> list[Passage]:
+    def retrieve(
+        self, question: str, top_k: int = 5, query_vector: np.ndarray | None = None
+    ) -> list[Passage]:
         """The `top_k` best passages for `question`, best first."""
-        query_vector = self.embed_model.embed([question])[0]
+        if query_vector is None:
+            query_vector = self.embed_model.embed([question])[0]
         ranked = self.ranked_ids(question, query_vector, top_k)
         if not ranked:
             return []

@@ -1,0 +1,94 @@
+"""Generators: chat completions streamed through the `openai` client (OpenAI, any compatible
+server, or the embedded llama.cpp server)."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+from openai import OpenAI, OpenAIError
+
+from rag.config import Settings
+from rag.errors import RagError
+from rag.local_llm import MODEL_ALIAS, assemble_model, shared_server
+
+log = logging.getLogger(__name__)
+
+
+class GenerationError(RagError):
+    """The language model could not be reached or failed mid-answer."""
+
+
+class ChatGenerator:
+    """Streams chat completions from one OpenAI-compatible endpoint."""
+
+    def __init__(
+        self,
+        name: str,
+        model: str,
+        base_url: str | None,
+        api_key: str | None,
+        timeout: float,
+        max_tokens: int,
+    ) -> None:
+        self.name = name
+        self.model = model
+        self.max_tokens = max_tokens
+        self.client = OpenAI(
+            base_url=base_url,
+            api_key=api_key or "not-needed",
+            max_retries=0,
+            timeout=httpx.Timeout(timeout, connect=min(timeout, 5.0)),
+        )
+
+    def stream(
+        self, messages: list[dict[str, str]], max_tokens: int | None = None
+    ) -> Iterator[str]:
+        """Text deltas of the reply; GenerationError when the server fails at any point."""
+        try:
+            response = self.client.chat.completions.create(
+                model=self.model,
+                messages=messages,
+                stream=True,
+                temperature=0,
+                max_tokens=max_tokens or self.max_tokens,
+            )
+            for chunk in response:
+                if chunk.choices and chunk.choices[0].delta.content:
+                    yield chunk.choices[0].delta.content
+        except (OpenAIError, httpx.HTTPError) as exc:
+            raise GenerationError(f"{self.name} LLM failed: {type(exc).__name__}: {exc}") from exc
+
+    def complete(self, messages: list[dict[str, str]], max_tokens: int | None = None) -> str:
+        """The whole reply as one string."""
+        return "".join(self.stream(messages, max_tokens))
+
+
+def make_generator(settings: Settings) -> ChatGenerator | None:
+    """The configured generator; None for the `none` backend. Starting the local server may
+    raise LocalLLMError (the caller falls back to the extractive answer)."""
+    backend = settings.llm_backend
+    if backend == "none":
+        return None
+    if backend == "openai":
+        return ChatGenerator(
+            "openai",
+            settings.llm_model,
+            os.environ.get("OPENAI_BASE_URL"),
+            os.environ.get("OPENAI_API_KEY"),
+            settings.llm_timeout,
+            settings.llm_max_tokens,
+        )
+    model = settings.llm_gguf or assemble_model(settings.model_path)
+    server = shared_server(
+        Path(model),
+        settings.llm_threads,
+        settings.llm_context,
+        settings.home / "logs" / "llama-server.log",
+    )
+    return ChatGenerator(
+        "local", MODEL_ALIAS, server.base_url, None, settings.llm_timeout, settings.llm_max_tokens
+    )

