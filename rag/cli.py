@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from rag.errors import RagError
+from rag.types import Answer
 
 
 def _settings(args: argparse.Namespace):  # noqa: ANN202 - Settings is imported lazily
@@ -20,6 +21,8 @@ def _settings(args: argparse.Namespace):  # noqa: ANN202 - Settings is imported 
         overrides["corpus"] = Path(args.corpus)
     if getattr(args, "mode", None):
         overrides["retrieval"] = args.mode
+    if getattr(args, "llm", None):
+        overrides["llm"] = args.llm
     return Settings(**overrides)
 
 
@@ -52,6 +55,66 @@ def cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
+def print_answer(answer: Answer) -> None:
+    """The answer, its backend and timings, then its numbered sources."""
+    print(answer.text)
+    if answer.citations:
+        print("\nSources:")
+        for c in answer.citations:
+            quote = " ".join(c.quote.split())
+            print(f'  [{c.marker}] {c.title} ({c.source} {c.start}:{c.end})\n      "{quote}"')
+    timings = ", ".join(f"{k} {v:.2f}s" for k, v in answer.timings.items())
+    print(f"\n-- answered by {answer.backend}; {timings}", file=sys.stderr)
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    """Answer one question."""
+    import rag
+
+    rag.configure(_settings(args))
+    answer = rag.ask(args.question)
+    if args.json:
+        print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        print_answer(answer)
+    return 0
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    """A terminal chat with history and streaming."""
+    import rag
+
+    rag.configure(_settings(args))
+    history: list[dict[str, str]] = []
+    print("Newsdesk chat: ask about the news corpus. Empty line or Ctrl-D to quit.")
+    while True:
+        try:
+            question = input("\nyou> ").strip()
+        except EOFError:
+            return 0
+        if not question:
+            return 0
+        try:
+            answer = None
+            print("newsdesk> ", end="", flush=True)
+            for item in rag.ask_stream(question, history):
+                if isinstance(item, str):
+                    print(item, end="", flush=True)
+                else:
+                    answer = item
+            print("\n")
+        except rag.RagError as exc:
+            print(f"\nerror: {exc}")
+            continue
+        if answer is not None:
+            print("-- verified answer --")
+            print_answer(answer)
+            history += [
+                {"role": "user", "content": question},
+                {"role": "assistant", "content": answer.text},
+            ]
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
     parser = argparse.ArgumentParser(
@@ -80,6 +143,26 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--corpus", help="corpus folder")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser(
+        "ask",
+        help="answer a question with cited sources",
+        description="Answer one question; every claim cites its article and quote.",
+    )
+    p.add_argument("question")
+    p.add_argument("--llm", choices=["local", "openai", "none"], help="generator backend")
+    p.add_argument("--corpus", help="corpus folder")
+    p.add_argument("--json", action="store_true", help="print the Answer as JSON")
+    p.set_defaults(func=cmd_ask)
+
+    p = sub.add_parser(
+        "chat",
+        help="chat in the terminal (follow-up questions, streaming)",
+        description="A terminal chat that keeps history for follow-up questions.",
+    )
+    p.add_argument("--llm", choices=["local", "openai", "none"], help="generator backend")
+    p.add_argument("--corpus", help="corpus folder")
+    p.set_defaults(func=cmd_chat)
     return parser
 
 

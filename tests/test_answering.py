@@ -1,0 +1,143 @@
+"""The answer chain on the real index, with scripted generators standing in for the LLM."""
+
+from collections.abc import Iterator
+
+import pytest
+
+import rag
+from rag.condense import check_history, heuristic_standalone
+from rag.generation import GenerationError
+from rag.prompts import NOT_IN_SOURCES, REFUSAL_TEXT
+from tests.helpers import assert_citations_valid
+
+MEDINSKY = "Who did Putin appoint to lead the Russian delegation in Istanbul?"
+
+
+class ScriptedGenerator:
+    """Replays a fixed reply; optionally fails after some deltas, like a dying server."""
+
+    name = "scripted"
+
+    def __init__(self, reply: str, fail_after: int | None = None) -> None:
+        self.reply = reply
+        self.fail_after = fail_after
+        self.messages: list[list[dict[str, str]]] = []
+
+    def stream(self, messages, max_tokens=None) -> Iterator[str]:  # noqa: ANN001
+        self.messages.append(messages)
+        for n, word in enumerate(self.reply.split(" ")):
+            if self.fail_after is not None and n >= self.fail_after:
+                raise GenerationError("scripted LLM failed: connection closed")
+            yield word + " "
+
+    def complete(self, messages, max_tokens=None) -> str:  # noqa: ANN001
+        return "".join(self.stream(messages, max_tokens))
+
+
+@pytest.fixture()
+def chain(api_engine):
+    chain = api_engine.chain
+    saved = (chain._generator, chain._generator_ready, chain._generator_error)
+    yield chain
+    chain._generator, chain._generator_ready, chain._generator_error = saved
+
+
+def use(chain, generator) -> None:  # noqa: ANN001
+    chain._generator, chain._generator_ready, chain._generator_error = generator, True, None
+
+
+def test_none_backend_answers_extractively(chain, api_engine):
+    use(chain, None)
+    answer = rag.ask(MEDINSKY)
+    assert not answer.refused and answer.backend == "none"
+    assert "Medinsky" in answer.text
+    assert_citations_valid(answer, api_engine.settings.corpus)
+    assert set(answer.timings) >= {"retrieve", "generate", "total"}
+    assert answer.to_dict()["citations"][0]["marker"] == 1
+
+
+def test_model_answer_is_verified_and_renumbered(chain, api_engine):
+    use(chain, ScriptedGenerator("Vladimir Medinsky led the Russian delegation in Istanbul [3]."))
+    answer = rag.ask(MEDINSKY)
+    assert answer.backend == "scripted" and not answer.refused
+    assert "[1]" in answer.text and "[3]" not in answer.text
+    assert "Medinsky" in answer.citations[0].quote
+    assert_citations_valid(answer, api_engine.settings.corpus)
+
+
+def test_prompt_numbers_evidence_and_keeps_system_prompt_first(chain):
+    generator = ScriptedGenerator("Medinsky [1].")
+    use(chain, generator)
+    rag.ask(MEDINSKY)
+    system, user = generator.messages[-1]
+    assert system["role"] == "system" and NOT_IN_SOURCES in system["content"]
+    assert "[1] (" in user["content"] and MEDINSKY in user["content"]
+
+
+def test_model_saying_not_in_sources_is_a_refusal(chain):
+    use(chain, ScriptedGenerator(NOT_IN_SOURCES))
+    answer = rag.ask(MEDINSKY)
+    assert answer.refused and answer.citations == [] and answer.text == REFUSAL_TEXT
+
+
+def test_off_topic_question_is_refused_before_generation(chain):
+    generator = ScriptedGenerator("Brazil has 200 million people [1].")
+    use(chain, generator)
+    answer = rag.ask("What is the recipe for a good sourdough bread starter?")
+    assert answer.refused and answer.citations == []
+    assert generator.messages == []
+
+
+def test_server_dying_mid_stream_falls_back_to_extractive(chain, api_engine):
+    use(chain, ScriptedGenerator("Vladimir Medinsky led the delegation [1].", fail_after=2))
+    items = list(rag.ask_stream(MEDINSKY))
+    answer = items[-1]
+    assert isinstance(answer, rag.Answer)
+    assert all(isinstance(i, str) for i in items[:-1]) and len(items) > 2
+    assert answer.backend.startswith("none (fallback:") and "connection closed" in answer.backend
+    assert_citations_valid(answer, api_engine.settings.corpus)
+
+
+def test_garbage_output_never_yields_invalid_citations(chain, api_engine):
+    use(chain, ScriptedGenerator("[[7]] Source 12 ]] Medinsky [1-2] led [0] it [99]. 【4】"))
+    answer = rag.ask(MEDINSKY)
+    assert_citations_valid(answer, api_engine.settings.corpus)
+
+
+def test_streaming_yields_deltas_then_the_answer(chain):
+    use(chain, ScriptedGenerator("Vladimir Medinsky led the Russian delegation [1]."))
+    items = list(rag.ask_stream(MEDINSKY))
+    assert isinstance(items[-1], rag.Answer)
+    assert "".join(items[:-1]).strip().startswith("Vladimir Medinsky")
+
+
+def test_follow_up_without_llm_uses_the_previous_question(chain):
+    use(chain, None)
+    history = [
+        {"role": "user", "content": "What came out of the Istanbul talks?"},
+        {"role": "assistant", "content": "A prisoner exchange was agreed."},
+    ]
+    answer = rag.ask("Who led the Russian side?", history=history)
+    assert not answer.refused
+    assert any(p.source.startswith("003") for p in answer.passages[:3])
+
+
+def test_bad_input_is_a_clear_error(chain):
+    use(chain, None)
+    with pytest.raises(rag.QuestionError, match="empty"):
+        rag.ask(" \n ")
+    with pytest.raises(rag.QuestionError, match="characters long"):
+        rag.ask("x" * 5000)
+    with pytest.raises(rag.QuestionError, match="history"):
+        rag.ask("Who?", history=[{"role": "robot", "content": "hi"}])
+
+
+def test_history_helpers():
+    assert check_history(None) == []
+    assert check_history([{"role": "user", "content": "  a  "}]) == [
+        {"role": "user", "content": "a"}
+    ]
+    assert (
+        heuristic_standalone("Who led it?", [{"role": "user", "content": "Istanbul talks?"}])
+        == "Istanbul talks? Who led it?"
+    )
