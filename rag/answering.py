@@ -71,14 +71,17 @@ class AnswerChain:
         started = time.perf_counter()
         question = check_question(question, self.settings.max_question_chars)
         turns = check_history(history)
+        timings: dict[str, float] = {}
         generator = self.generator()
+        if time.perf_counter() - started > 0.05:  # the local server started for this question
+            timings["llm_start"] = time.perf_counter() - started
         backend = generator.name if generator else "none"
         if generator is None and self._generator_error:
             backend = f"none (fallback: {self._generator_error})"
-        timings: dict[str, float] = {}
 
+        t = time.perf_counter()
         standalone = condense(question, turns, generator)
-        timings["condense"] = time.perf_counter() - started
+        timings["condense"] = time.perf_counter() - t
         t = time.perf_counter()
         query_vector = self.engine.embed_model.embed([standalone])[0]
         passages = self.engine.retriever.retrieve(standalone, self.settings.top_k, query_vector)

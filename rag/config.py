@@ -53,7 +53,7 @@ class Settings(BaseSettings):
     llm_context: int = Field(4096, ge=512, description="llama.cpp context window (tokens).")
     llm_timeout: float = Field(60.0, gt=0, description="Seconds to wait on the LLM server.")
     llm_max_tokens: int = Field(200, ge=16, description="Longest answer generated (tokens).")
-    evidence_sentences: int = Field(6, ge=1, le=20, description="Evidence sentences per answer.")
+    evidence_sentences: int = Field(5, ge=1, le=20, description="Evidence sentences per answer.")
     relevance_min: float = Field(
         0.45, description="Refuse when the best evidence scores below this (measured on evals)."
     )

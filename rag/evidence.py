@@ -34,8 +34,8 @@ class Evidence:
     vector: np.ndarray
 
     def label(self) -> str:
-        """How the prompt shows it."""
-        return f"[{self.number}] ({self.title}) {' '.join(self.text.split())}"
+        """How the prompt shows it: number and sentence only (titles cost ~20 tokens each)."""
+        return f"[{self.number}] {' '.join(self.text.split())}"
 
 
 def lexical_overlap(query: str, text: str) -> float:

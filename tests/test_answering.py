@@ -71,7 +71,7 @@ def test_prompt_numbers_evidence_and_keeps_system_prompt_first(chain):
     rag.ask(MEDINSKY)
     system, user = generator.messages[-1]
     assert system["role"] == "system" and NOT_IN_SOURCES in system["content"]
-    assert "[1] (" in user["content"] and MEDINSKY in user["content"]
+    assert "[1] " in user["content"] and MEDINSKY in user["content"]
 
 
 def test_model_saying_not_in_sources_is_a_refusal(chain):
