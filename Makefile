@@ -20,7 +20,7 @@ index: setup
 	$(VENV)/bin/rag index
 
 run: index
-	$(VENV)/bin/rag search "Who led the Russian delegation at the Istanbul talks?"
+	$(VENV)/bin/rag ask "Who led the Russian delegation at the Istanbul talks?"
 
 lint: setup
 	$(VENV)/bin/ruff check .
