@@ -7,7 +7,7 @@ VENV := .venv
 export UV_PYTHON_DOWNLOADS := never
 export UV_PYTHON := $(PY)
 
-.PHONY: run test setup lint index
+.PHONY: run test setup lint index ask
 
 $(VENV)/.synced: pyproject.toml uv.lock
 	@$(PY) -m uv --version >/dev/null 2>&1 || $(PY) -m pip install -q "uv==0.13.8"
@@ -20,6 +20,9 @@ index: setup
 	$(VENV)/bin/rag index
 
 run: index
+	$(VENV)/bin/rag ui
+
+ask: index
 	$(VENV)/bin/rag ask "Who led the Russian delegation at the Istanbul talks?"
 
 lint: setup

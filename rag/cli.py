@@ -115,6 +115,17 @@ def cmd_chat(args: argparse.Namespace) -> int:
             ]
 
 
+def cmd_ui(args: argparse.Namespace) -> int:
+    """Serve the chat in a browser (127.0.0.1 unless --host or RAG_UI_HOST says otherwise)."""
+    import rag
+    from ui.app import launch
+
+    engine = rag.configure(_settings(args))
+    print(engine.index(progress=False).summary())  # the first question does not wait for it
+    launch(args.host, args.port)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
     parser = argparse.ArgumentParser(
@@ -163,6 +174,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--llm", choices=["local", "openai", "none"], help="generator backend")
     p.add_argument("--corpus", help="corpus folder")
     p.set_defaults(func=cmd_chat)
+
+    p = sub.add_parser(
+        "ui",
+        help="serve the chat in a browser",
+        description="Serve the Gradio chat on 127.0.0.1:7860 (RAG_UI_HOST/RAG_UI_PORT to change; "
+        "RAG_UI_PASSWORD requires a login as RAG_UI_USER, default 'newsdesk').",
+    )
+    p.add_argument("--host", help="address to bind (default RAG_UI_HOST or 127.0.0.1)")
+    p.add_argument("--port", type=int, help="port (default RAG_UI_PORT or 7860)")
+    p.add_argument("--llm", choices=["local", "openai", "none"], help="generator backend")
+    p.add_argument("--corpus", help="corpus folder")
+    p.set_defaults(func=cmd_ui)
     return parser
 
 

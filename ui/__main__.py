@@ -1,0 +1,7 @@
+"""`python -m ui`: serve the Newsdesk chat."""
+
+import sys
+
+from ui.app import main
+
+sys.exit(main())
