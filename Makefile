@@ -31,3 +31,5 @@ lint: setup
 
 test: setup lint
 	$(VENV)/bin/python -m pytest -q
+	$(VENV)/bin/rag eval --llm none
+	$(VENV)/bin/rag eval --llm local

@@ -50,3 +50,40 @@ def load_items(path: Path = QA_PATH) -> list[QAItem]:
         except (ValueError, TypeError) as exc:
             raise ValueError(f"{path}:{n}: not a valid Q&A item ({exc}).") from exc
     return items
+
+
+def stratified(items: list[QAItem], per_type: int) -> list[QAItem]:
+    """`per_type` items of each type, evenly spaced through the file (so they span the articles),
+    in file order. Deterministic: the same subset every run."""
+    chosen: set[str] = set()
+    for kind in dict.fromkeys(i.type for i in items):
+        group = [i for i in items if i.type == kind]
+        step = len(group) / min(per_type, len(group)) if group else 1
+        chosen |= {group[int(n * step)].id for n in range(min(per_type, len(group)))}
+    return [i for i in items if i.id in chosen]
+
+
+def select_items(
+    items: list[QAItem],
+    ids: list[str] | None = None,
+    types: list[str] | None = None,
+    per_type: int | None = None,
+    limit: int | None = None,
+) -> list[QAItem]:
+    """The items to run: by id, by type, a stratified sample, then the first `limit`.
+
+    Raises ValueError naming any unknown id or type.
+    """
+    if ids:
+        unknown = sorted(set(ids) - {i.id for i in items})
+        if unknown:
+            raise ValueError(f"Unknown question id(s): {', '.join(unknown)}.")
+        items = [i for i in items if i.id in set(ids)]
+    if types:
+        unknown = sorted(set(types) - set(TYPES))
+        if unknown:
+            raise ValueError(f"Unknown type(s) {', '.join(unknown)}; known: {', '.join(TYPES)}.")
+        items = [i for i in items if i.type in set(types)]
+    if per_type:
+        items = stratified(items, per_type)
+    return items[:limit] if limit else items

@@ -126,6 +126,13 @@ def cmd_ui(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_eval(args: argparse.Namespace) -> int:
+    """Run the evaluation suite (or compare two reports); non-zero below a threshold."""
+    from evals.cli import run_from_args
+
+    return run_from_args(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of every subcommand."""
     parser = argparse.ArgumentParser(
@@ -186,6 +193,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--llm", choices=["local", "openai", "none"], help="generator backend")
     p.add_argument("--corpus", help="corpus folder")
     p.set_defaults(func=cmd_ui)
+
+    from evals.cli import add_arguments  # argparse only: cheap
+
+    p = sub.add_parser(
+        "eval",
+        help="evaluate answers on the hand-written Q&A pairs",
+        description="Run evals/qa.jsonl through rag.ask, write evals/reports/<timestamp>/, and "
+        "exit non-zero when a metric falls below its threshold in evals/thresholds.toml.",
+    )
+    add_arguments(p)
+    p.set_defaults(func=cmd_eval)
     return parser
 
 

@@ -1,0 +1,1 @@
+"""Baselines scored with Newsdesk's evaluation suite (the plain llama-index recipe)."""

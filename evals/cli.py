@@ -1,0 +1,97 @@
+"""The `rag eval` command (also `python -m evals`): run the suite, or compare two reports.
+
+Imports nothing heavy at module level, so `rag`'s parser can add these arguments cheaply.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The eval options, added to `parser`."""
+    parser.add_argument("--llm", choices=["local", "openai", "none"], help="generator backend")
+    parser.add_argument("--corpus", help="corpus folder (default: RAG_CORPUS or the shipped one)")
+    parser.add_argument("--qa", type=Path, help="Q&A file (default: evals/qa.jsonl)")
+    parser.add_argument("--ids", help="only these question ids, comma-separated (q001,q014)")
+    parser.add_argument("--types", help="only these question types, comma-separated")
+    parser.add_argument("--per-type", type=int, help="a stratified sample of N questions per type")
+    parser.add_argument("--limit", type=int, help="only the first N questions")
+    parser.add_argument("--out", type=Path, help="reports folder (default: evals/reports)")
+    parser.add_argument("--thresholds", type=Path, help="thresholds file (evals/thresholds.toml)")
+    parser.add_argument("--no-check", action="store_true", help="exit 0 even below thresholds")
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar or table")
+    parser.add_argument(
+        "--compare",
+        nargs=2,
+        type=Path,
+        metavar=("A", "B"),
+        help="compare two report folders question by question (no questions are asked)",
+    )
+
+
+def _split(value: str | None) -> list[str] | None:
+    return [v.strip() for v in value.split(",") if v.strip()] if value else None
+
+
+def _settings(args: argparse.Namespace):  # noqa: ANN202 - Settings is imported lazily
+    from rag.config import Settings
+
+    overrides: dict[str, Any] = {}
+    if getattr(args, "corpus", None):
+        overrides["corpus"] = Path(args.corpus)
+    if getattr(args, "llm", None):
+        overrides["llm"] = args.llm
+    return Settings(**overrides)
+
+
+def run_from_args(args: argparse.Namespace) -> int:
+    """Run or compare as the arguments say. Exit code 1 when a threshold fails, else 0."""
+    if args.compare:
+        from evals.compare import compare_reports
+
+        print(compare_reports(*args.compare))
+        return 0
+    from evals.dataset import QA_PATH, load_items, select_items
+    from evals.report import REPORTS_DIR
+    from evals.runner import run_eval
+    from evals.thresholds import THRESHOLDS_PATH
+
+    qa_file = args.qa or QA_PATH
+    items = load_items(qa_file)
+    chosen = select_items(items, _split(args.ids), _split(args.types), args.per_type, args.limit)
+    if not chosen:
+        print("error: no question matches the selection.", file=sys.stderr)
+        return 2
+    results = run_eval(
+        _settings(args),
+        chosen,
+        progress=not args.quiet,
+        subset=len(chosen) < len(items),
+        report_root=args.out or REPORTS_DIR,
+        thresholds=args.thresholds or THRESHOLDS_PATH,
+        qa_file=qa_file,
+    )
+    if args.quiet:
+        print(results["report_dir"])
+    gate = results["thresholds"]
+    if gate["checked"] and gate["failures"] and not args.no_check:
+        print(
+            f"error: {len(gate['failures'])} metric(s) failed their [{gate['backend']}] "
+            f"threshold in {args.thresholds or THRESHOLDS_PATH}.",
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m evals ...`."""
+    parser = argparse.ArgumentParser(
+        prog="python -m evals", description="Evaluate Newsdesk on the hand-written Q&A set."
+    )
+    add_arguments(parser)
+    return run_from_args(parser.parse_args(argv))

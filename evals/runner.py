@@ -1,0 +1,148 @@
+"""Run the Q&A set through rag.ask, score every answer and write a report folder."""
+
+from __future__ import annotations
+
+import platform
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from tqdm import tqdm
+
+from evals.aggregate import summarize
+from evals.dataset import QA_PATH, TYPES, QAItem
+from evals.report import REPORTS_DIR, new_report_dir, short_table, write_report
+from evals.scoring import Embed, score_answer
+from evals.thresholds import THRESHOLDS_PATH, check_thresholds, load_thresholds
+from rag.config import Settings
+from rag.types import Answer
+
+Row = dict[str, Any]
+
+
+def answer_items(
+    items: Sequence[QAItem],
+    ask: Callable[[QAItem], Answer],
+    embed: Embed | None,
+    progress: bool = True,
+    desc: str = "eval",
+) -> list[Row]:
+    """Ask every item and score it; an exception on one item is recorded as its failure."""
+    rows: list[Row] = []
+    bar = tqdm(items, desc=desc, unit="q", disable=not progress)
+    for item in bar:
+        answer, error = None, None
+        try:
+            answer = ask(item)
+        except Exception as exc:  # noqa: BLE001 - one failing question must not end the run
+            error = f"{type(exc).__name__}: {exc}"
+        try:
+            rows.append(score_answer(item, answer, embed, error))
+        except Exception as exc:  # noqa: BLE001 - nor may one that cannot be scored
+            rows.append(score_answer(item, None, None, f"scoring failed: {exc}"))
+        bar.set_postfix(passed=sum(r["passed"] for r in rows))
+    return rows
+
+
+def gate(
+    overall: dict[str, Any], backend: str, subset: bool, path: Path | None = THRESHOLDS_PATH
+) -> dict[str, Any]:
+    """The thresholds of `backend` and which of them the run fails (none when `path` is None)."""
+    if path is None:
+        why = "this system has no thresholds (a baseline)."
+        return {"backend": backend, "values": {}, "checked": False, "why_not": why}
+    values = load_thresholds(backend, path)
+    if subset:
+        why = "the run covers a subset of the Q&A set; thresholds are set for all of it."
+        return {"backend": backend, "values": values, "checked": False, "why_not": why}
+    if not values:
+        why = f"{path} has no [{backend}] table."
+        return {"backend": backend, "values": values, "checked": False, "why_not": why}
+    failures = check_thresholds(overall, values)
+    return {"backend": backend, "values": values, "checked": True, "failures": failures}
+
+
+def build_results(rows: list[Row], meta: dict[str, Any], thresholds: Path | None) -> dict[str, Any]:
+    """results.json's content: metadata, metrics (overall, by type), gate status, rows."""
+    metrics = summarize(rows, TYPES)
+    meta["answered_by"] = dict(Counter(r["backend"] or "(error)" for r in rows))
+    return {
+        "meta": meta,
+        "metrics": metrics,
+        "thresholds": gate(metrics["overall"], meta["backend"], meta["subset"], thresholds),
+        "rows": rows,
+    }
+
+
+def _settings_summary(settings: Settings) -> dict[str, Any]:
+    return {
+        "llm": settings.llm_backend,
+        "retrieval": settings.retrieval,
+        "top_k": settings.top_k,
+        "embed": settings.embed,
+        "relevance_min": settings.relevance_min,
+        "llm_max_tokens": settings.llm_max_tokens,
+    }
+
+
+def run_eval(
+    settings: Settings | None,
+    items: Sequence[QAItem],
+    progress: bool = True,
+    *,
+    subset: bool = False,
+    report_root: Path | None = REPORTS_DIR,
+    thresholds: Path = THRESHOLDS_PATH,
+    qa_file: Path = QA_PATH,
+) -> dict[str, Any]:
+    """Answer every item with rag.ask (history included), score it and write a report.
+
+    Args:
+        settings: the Newsdesk settings to evaluate (None: from the environment).
+        items: the Q&A items to ask.
+        progress: show a progress bar and print a short table and the report path.
+        subset: the items are part of the Q&A set only (thresholds are then not checked).
+        report_root: where the `<timestamp>-<backend>` folder goes; None writes nothing.
+        thresholds: the thresholds file.
+        qa_file: where the items came from (recorded in the report).
+    Returns:
+        The results: meta, metrics (overall and by type), thresholds verdict, per-item rows,
+        and `report_dir` when a report was written.
+    """
+    import rag
+
+    engine = rag.configure(settings)
+    backend = engine.settings.llm_backend
+    started = time.perf_counter()
+    engine.retriever  # noqa: B018 - builds the index when missing, outside the timings
+    engine.chain.generator()  # starts the local server once, outside the timings
+    warmup = time.perf_counter() - started
+
+    def ask(item: QAItem) -> Answer:
+        return rag.ask(item.question, history=list(item.history) or None)
+
+    rows = answer_items(items, ask, engine.embed_model.embed, progress, desc=f"eval {backend}")
+    meta = {
+        "label": f"{datetime.now():%Y-%m-%d %H:%M} newsdesk {backend}",
+        "system": "newsdesk",
+        "backend": backend,
+        "questions": len(rows),
+        "qa_file": str(qa_file),
+        "subset": subset,
+        "settings": _settings_summary(engine.settings),
+        "seconds": time.perf_counter() - started,
+        "warmup_seconds": warmup,
+        "python": platform.python_version(),
+    }
+    results = build_results(rows, meta, thresholds)
+    if report_root is not None:
+        folder = write_report(results, new_report_dir(report_root, f"newsdesk-{backend}"))
+        results["report_dir"] = str(folder)
+    if progress:
+        print(short_table(results))
+        if "report_dir" in results:
+            print(f"report: {results['report_dir']}")
+    return results
