@@ -94,7 +94,7 @@ def judge_sentences(
         Evidence(c.marker, c.source, c.title, c.quote, c.start, c.end, 0.0, vectors[j])
         for j, c in enumerate(citations)
     ]
-    support = support_matrix([p[0] for p in parts], evidence, embed)
+    support, _ = support_matrix([p[0] for p in parts], evidence, embed)
     return sentence_verdicts(parts, [c.marker for c in citations], support, threshold)
 
 

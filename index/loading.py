@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import json
 import logging
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -12,6 +14,13 @@ log = logging.getLogger(__name__)
 
 SUPPORTED_SUFFIXES = (".txt", ".md")
 METADATA_FILE = "metadata.json"
+# A news article is rarely over 100 KB. A file over this is a dump (a whole site, a log, an
+# export): embedding it would take several minutes per MiB on a 2-core CPU and swamp retrieval,
+# so it is skipped, with a warning that says to split it.
+MAX_FILE_BYTES = 1 << 20
+# Decoded text with more control characters than this share is binary that happens to have no
+# NUL byte near its start (real text has almost none).
+MAX_CONTROL_SHARE = 0.02
 
 
 class CorpusError(ValueError):
@@ -31,15 +40,35 @@ class Article:
     content_hash: str = field(default="")
 
 
+def _control_share(text: str) -> float:
+    sample = text[:8192]
+    odd = sum(
+        1
+        for ch in sample
+        if ch == "\ufffd" or (unicodedata.category(ch) == "Cc" and ch not in "\t\n\r\f\v")
+    )
+    return odd / max(1, len(sample))
+
+
 def _decode(raw: bytes, path: Path) -> str | None:
-    if b"\x00" in raw[:8192]:
+    """The text as `open(path, encoding=...).read()` gives it (CRLF and CR read as LF), so
+    offsets into it are offsets into what any reader of the file sees; None for binary."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        log.warning("%s is UTF-16 text; decoded as UTF-16 (save it as UTF-8 to avoid this).", path)
+        text = raw.decode("utf-16", errors="replace")
+    elif b"\x00" in raw[:8192]:
         log.warning("Skipping %s: it looks binary (NUL bytes), not text.", path)
         return None
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        log.warning("%s is not valid UTF-8; decoded as cp1252 with replacements.", path)
-        return raw.decode("cp1252", errors="replace")
+    else:
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            log.warning("%s is not valid UTF-8; decoded as cp1252 with replacements.", path)
+            text = raw.decode("cp1252", errors="replace")
+    if _control_share(text) > MAX_CONTROL_SHARE:
+        log.warning("Skipping %s: it looks binary (control characters), not text.", path)
+        return None
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def _fallback_title(source: str, text: str) -> str:
@@ -74,6 +103,17 @@ def read_article(path: Path, source: str, meta: dict | None = None) -> Article |
         )
         return None
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            log.warning(
+                "Skipping %s: it is %.1f MiB, over the %.0f MiB limit for one article "
+                "(MAX_FILE_BYTES in index/loading.py). Split it into one file per article, "
+                "then run `rag index` again.",
+                path,
+                size / (1 << 20),
+                MAX_FILE_BYTES / (1 << 20),
+            )
+            return None
         raw = path.read_bytes()
     except OSError as exc:
         log.warning("Skipping %s: cannot read it (%s).", path, exc)
@@ -81,7 +121,7 @@ def read_article(path: Path, source: str, meta: dict | None = None) -> Article |
     text = _decode(raw, path)
     if text is None:
         return None
-    if not text.strip():
+    if not text.lstrip("\ufeff").strip():  # a byte-order mark alone is empty too
         log.warning("Skipping %s: the file is empty.", path)
         return None
     meta = meta or {}
@@ -99,6 +139,8 @@ def read_article(path: Path, source: str, meta: dict | None = None) -> Article |
 def load_folder(folder: Path | str) -> list[Article]:
     """Every readable article under `folder` (recursively), sorted by relative path.
 
+    A file whose bytes equal an earlier file's is a duplicate: it is indexed once, under the
+    first name in path order, with a warning naming both (so answers do not quote it twice).
     Raises CorpusError when the folder is missing or holds no readable article.
     """
     folder = Path(folder)
@@ -109,13 +151,21 @@ def load_folder(folder: Path | str) -> list[Article]:
         )
     metadata = load_metadata(folder)
     articles = []
+    first_with_hash: dict[str, str] = {}
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
         source = path.relative_to(folder).as_posix()
         if source == METADATA_FILE or any(part.startswith(".") for part in Path(source).parts):
             continue
         article = read_article(path, source, metadata.get(source))
-        if article is not None:
-            articles.append(article)
+        if article is None:
+            continue
+        original = first_with_hash.setdefault(article.content_hash, source)
+        if original != source:
+            log.warning(
+                "Skipping %s: it is a byte-for-byte copy of %s (indexed once).", path, original
+            )
+            continue
+        articles.append(article)
     if not articles:
         raise CorpusError(
             f"Corpus folder {str(folder)!r} holds no readable article "

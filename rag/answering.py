@@ -7,13 +7,15 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
-from rag.citations import verify_answer
+from rag.citations import render, verify_answer
 from rag.condense import check_history, condense
 from rag.engine import Engine, check_question
 from rag.errors import RagError
 from rag.evidence import Evidence, select_evidence
 from rag.generation import ChatGenerator, make_generator
+from rag.grounding import adds_grounded_content, says_not_covered
 from rag.prompts import ANSWER_SYSTEM, ANSWER_USER, NOT_IN_SOURCES, REFUSAL_TEXT
+from rag.redaction import redact, redact_stream
 from rag.types import Answer, Citation, Passage
 
 log = logging.getLogger(__name__)
@@ -91,6 +93,7 @@ class AnswerChain:
             self.engine.sentences,
             passages,
             self.settings.evidence_sentences,
+            self.settings.evidence_window,
         )
         timings["retrieve"] = time.perf_counter() - t
         if not evidence or evidence[0].score < self.settings.relevance_min:
@@ -103,22 +106,30 @@ class AnswerChain:
         raw = ""
         if generator is not None:
             try:
-                for delta in generator.stream(answer_messages(standalone, evidence)):
+                deltas = generator.stream(answer_messages(standalone, evidence))
+                for delta in redact_stream(deltas):  # a key echoed back never reaches the user
                     if not raw:
                         timings["first_token"] = time.perf_counter() - started
                     raw += delta
                     yield delta
             except RagError as exc:
-                log.warning("%s; answering extractively.", exc)
-                backend = f"none (fallback: {exc})"
+                log.warning("%s; answering extractively.", redact(str(exc)))
+                backend = f"none (fallback: {redact(str(exc))})"
                 raw = ""
+            if not raw.strip() and not backend.startswith("none"):
+                backend = f"none (fallback: {generator.name} LLM returned an empty reply)"
         if not raw.strip() or backend.startswith("none"):
             text, citations = extractive_answer(evidence)
             yield ("\n\n" if raw else "") + text
         elif NOT_IN_SOURCES.lower() in raw.lower():
             citations = []
         else:
-            text, citations, _ = verify_answer(raw, evidence, self.engine.embed_model.embed)
+            text, citations, checked = verify_answer(raw, evidence, self.engine.embed_model.embed)
+            kept = [s for s in checked if not says_not_covered(s.text)]
+            if len(kept) < len(checked):  # "... is not specified in the evidence": no claim
+                text, citations = render(kept, evidence)
+            if not adds_grounded_content(standalone, kept, evidence):
+                citations = []  # the answer only restates the question: refuse
         timings["generate"] = time.perf_counter() - t
         timings["total"] = time.perf_counter() - started
         if not citations:

@@ -4,14 +4,15 @@ Markers that are malformed or out of range are removed; each sentence's citation
 against the evidence it cites (embedding similarity plus word overlap) and moved to the evidence
 that supports the sentence, or dropped; a factual sentence left without a citation is attached to
 its best-supporting evidence when that clears the threshold. Markers are renumbered 1..k in order
-of first use, and each becomes one Citation whose quote is the evidence sentence, verbatim.
+of first use, and each becomes one Citation whose quote is the evidence's tightest supporting
+sentence(s), verbatim.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -41,6 +42,7 @@ class CheckedSentence:
     text: str  # without markers
     markers: list[int]  # evidence numbers that support it
     factual: bool
+    spans: dict[int, int] = field(default_factory=dict)  # marker -> index of its best span
 
 
 def normalize_markers(raw: str) -> str:
@@ -73,13 +75,21 @@ def split_answer(text: str) -> list[tuple[str, list[int]]]:
 
 def support_matrix(
     claims: list[str], evidence: list[Evidence], embed: Callable[[list[str]], np.ndarray]
-) -> np.ndarray:
-    """support[i, j]: how well evidence j states claim i (0..1)."""
+) -> tuple[np.ndarray, np.ndarray]:
+    """support[i, j]: how well evidence j states claim i (0..1), as the best of its sentences;
+    best[i, j]: which of evidence j's spans (`Evidence.spans()`) that is."""
+    shape = (len(claims), len(evidence))
     if not claims or not evidence:
-        return np.zeros((len(claims), len(evidence)))
-    cosine = embed(claims) @ np.stack([e.vector for e in evidence]).T
-    lexical = np.array([[lexical_overlap(c, e.text) for e in evidence] for c in claims])
-    return 0.5 * np.clip(cosine, 0, 1) + 0.5 * lexical
+        return np.zeros(shape), np.zeros(shape, dtype=int)
+    spans = [(j, k, span) for j, e in enumerate(evidence) for k, span in enumerate(e.spans())]
+    cosine = embed(claims) @ np.stack([span.vector for _, _, span in spans]).T
+    support, best = np.full(shape, -1.0), np.zeros(shape, dtype=int)
+    for i, claim in enumerate(claims):
+        for col, (j, k, span) in enumerate(spans):
+            value = 0.5 * max(float(cosine[i, col]), 0.0) + 0.5 * lexical_overlap(claim, span.text)
+            if value > support[i, j]:
+                support[i, j], best[i, j] = value, k
+    return support, best
 
 
 def check_sentences(
@@ -89,7 +99,7 @@ def check_sentences(
     threshold: float = SUPPORT_THRESHOLD,
 ) -> list[CheckedSentence]:
     """Keep, move, drop or attach each sentence's citations by measured support."""
-    support = support_matrix([c for c, _ in parts], evidence, embed)
+    support, best_span = support_matrix([c for c, _ in parts], evidence, embed)
     checked = []
     for i, (claim, numbers) in enumerate(parts):
         factual = len(tokenize(claim)) >= MIN_FACT_WORDS
@@ -99,7 +109,8 @@ def check_sentences(
             best = int(np.argmax(support[i]))
             if support[i, best] >= threshold:
                 kept = [best + 1]
-        checked.append(CheckedSentence(claim, kept, factual))
+        spans = {n: int(best_span[i, n - 1]) for n in kept}
+        checked.append(CheckedSentence(claim, kept, factual, spans))
     return checked
 
 
@@ -123,7 +134,10 @@ def render(checked: list[CheckedSentence], evidence: list[Evidence]) -> tuple[st
     citations = []
     for old, new in renumber.items():
         ev = evidence[old - 1]
-        citations.append(Citation(new, ev.source, ev.title, ev.text, ev.start, ev.end))
+        spans = ev.spans()
+        used = [spans[s.spans.get(old, 0)] for s in checked if old in s.markers]
+        start, end = min(u.start for u in used), max(u.end for u in used)
+        citations.append(Citation(new, ev.source, ev.title, ev.quote(start, end), start, end))
     return text, citations
 
 

@@ -27,6 +27,7 @@ def check_history(history: object) -> list[dict[str, str]]:
             )
         content = message.get("content")
         if isinstance(content, str) and content.strip():
+            content = content.encode("utf-8", "replace").decode("utf-8")  # as check_question
             clean.append({"role": message["role"], "content": content.strip()})
     return clean
 

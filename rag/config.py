@@ -32,6 +32,15 @@ class Settings(BaseSettings):
     home: Path = Field(Path(".rag"), description="Data folder: index, caches, assembled models.")
     corpus: Path = Field(PROJECT_ROOT / "corpus", description="Folder of articles to index.")
     chroma_url: str | None = Field(None, description="Chroma server URL; unset = local folder.")
+    chroma_token: SecretStr | None = Field(
+        None, description="Token sent to the Chroma server (or the proxy in front of it)."
+    )
+    chroma_token_header: str = Field(
+        "Authorization", description="Header for chroma_token: Authorization (Bearer) or other."
+    )
+    chroma_timeout: float = Field(
+        30.0, gt=0, description="Seconds a Chroma server request may take before it counts as down."
+    )
 
     embed: Literal["minilm", "openai"] = Field("minilm", description="Embedding backend.")
     embed_model: str = Field("text-embedding-3-small", description="OpenAI embedding model.")
@@ -54,6 +63,9 @@ class Settings(BaseSettings):
     llm_timeout: float = Field(60.0, gt=0, description="Seconds to wait on the LLM server.")
     llm_max_tokens: int = Field(200, ge=16, description="Longest answer generated (tokens).")
     evidence_sentences: int = Field(5, ge=1, le=20, description="Evidence sentences per answer.")
+    evidence_window: int = Field(
+        0, ge=0, le=3, description="Neighbouring sentences shown on each side of an evidence one."
+    )
     relevance_min: float = Field(
         0.45, description="Refuse when the best evidence scores below this (measured on evals)."
     )

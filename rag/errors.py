@@ -7,3 +7,7 @@ class RagError(Exception):
 
 class QuestionError(RagError, ValueError):
     """The question cannot be asked as given (empty, too long)."""
+
+
+class IndexWriteError(RagError):
+    """Writing the index failed (a full disk, a read-only folder); `rag index` resumes it."""

@@ -14,12 +14,24 @@ from openai import OpenAI, OpenAIError
 from rag.config import Settings
 from rag.errors import RagError
 from rag.local_llm import MODEL_ALIAS, assemble_model, shared_server
+from rag.redaction import redact
 
 log = logging.getLogger(__name__)
 
 
 class GenerationError(RagError):
     """The language model could not be reached or failed mid-answer."""
+
+
+def _read_chunk(chunk: object) -> tuple[str, bool]:
+    """(text, finished) of one streamed chunk; ("", False) for a malformed one (the openai
+    client does not validate chunks, so any field may be missing or null)."""
+    choices = getattr(chunk, "choices", None)
+    choice = choices[0] if isinstance(choices, list) and choices else None
+    content = getattr(getattr(choice, "delta", None), "content", None)
+    return (content if isinstance(content, str) else ""), bool(
+        getattr(choice, "finish_reason", None)
+    )
 
 
 class ChatGenerator:
@@ -47,7 +59,10 @@ class ChatGenerator:
     def stream(
         self, messages: list[dict[str, str]], max_tokens: int | None = None
     ) -> Iterator[str]:
-        """Text deltas of the reply; GenerationError when the server fails at any point."""
+        """Text deltas of the reply; GenerationError when the server fails at any point: no
+        answer, an error, a reply that is not the streaming format, or a stream that ends
+        before its finish reason (cut off)."""
+        finished = False
         try:
             response = self.client.chat.completions.create(
                 model=self.model,
@@ -57,10 +72,19 @@ class ChatGenerator:
                 max_tokens=max_tokens or self.max_tokens,
             )
             for chunk in response:
-                if chunk.choices and chunk.choices[0].delta.content:
-                    yield chunk.choices[0].delta.content
-        except (OpenAIError, httpx.HTTPError) as exc:
-            raise GenerationError(f"{self.name} LLM failed: {type(exc).__name__}: {exc}") from exc
+                text, done = _read_chunk(chunk)
+                finished = finished or done
+                if text:
+                    yield text
+        except (OpenAIError, httpx.HTTPError, ValueError) as exc:  # ValueError: not JSON
+            raise GenerationError(
+                redact(f"{self.name} LLM failed: {type(exc).__name__}: {exc}")
+            ) from exc
+        if not finished:
+            raise GenerationError(
+                f"{self.name} LLM stream ended before the reply was finished (no finish_reason); "
+                "the server closed it early or does not speak the OpenAI streaming format."
+            )
 
     def complete(self, messages: list[dict[str, str]], max_tokens: int | None = None) -> str:
         """The whole reply as one string."""

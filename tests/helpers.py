@@ -1,11 +1,19 @@
-"""Assertions shared by answer tests."""
+"""Assertions and servers shared by tests."""
 
 from __future__ import annotations
 
 import re
+import signal
+import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 
+import httpx
+
 import rag
+from rag.engine import Engine
 
 
 def assert_citations_valid(answer: rag.Answer, corpus: Path) -> None:
@@ -21,3 +29,62 @@ def assert_citations_valid(answer: rag.Answer, corpus: Path) -> None:
         assert c.title
     if answer.refused:
         assert answer.citations == []
+
+
+def free_port() -> int:
+    """An unused TCP port on 127.0.0.1."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class ChromaServer:
+    """A real `chroma run` on 127.0.0.1 that a test can stop and start again on the same port
+    and data folder."""
+
+    def __init__(self, path: Path, port: int | None = None) -> None:
+        self.path = path
+        self.port = port or free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self, timeout: float = 60.0) -> str:
+        """Start the server and wait until its heartbeat answers; returns its URL."""
+        chroma = Path(sys.executable).parent / "chroma"
+        command = [str(chroma), "run", "--path", str(self.path), "--host", "127.0.0.1"]
+        self.process = subprocess.Popen(
+            [*command, "--port", str(self.port)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"chroma run exited with {self.process.returncode}")
+            try:
+                if httpx.get(f"{self.url}/api/v2/heartbeat", timeout=1).status_code == 200:
+                    return self.url
+            except httpx.HTTPError:
+                time.sleep(0.2)
+        self.stop()
+        raise RuntimeError(f"chroma run did not come up on {self.url} within {timeout:.0f} s")
+
+    def stop(self) -> None:
+        """SIGTERM, then wait for the process to exit (SIGKILL after 20 s)."""
+        if self.process is None:
+            return
+        self.process.send_signal(signal.SIGCONT)  # a paused server cannot act on SIGTERM
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+        self.process = None
+
+
+def engine_like(base: Engine, **overrides: object) -> Engine:
+    """An Engine over `base`'s index and embedding model, with other settings."""
+    engine = Engine(base.settings.model_copy(update=overrides))
+    engine.__dict__["embed_model"] = base.embed_model
+    return engine

@@ -141,3 +141,52 @@ def test_history_helpers():
         heuristic_standalone("Who led it?", [{"role": "user", "content": "Istanbul talks?"}])
         == "Istanbul talks? Who led it?"
     )
+
+
+@pytest.mark.parametrize(
+    "reply",
+    [
+        "The person Putin appointed to lead the Russian delegation in Istanbul is [1].",
+        "Putin appointed Sergei Ivanovich Petrovsky to lead the Russian delegation [1].",
+        "The Russian delegation in Istanbul was led by someone not specified in the evidence [1].",
+    ],
+    ids=["restates-question", "name-not-in-evidence", "says-not-specified"],
+)
+def test_answer_without_grounded_new_content_is_refused(chain, api_engine, reply):
+    use(chain, ScriptedGenerator(reply))
+    answer = rag.ask(MEDINSKY)
+    assert answer.refused and answer.citations == [] and answer.text == REFUSAL_TEXT
+
+
+def test_not_specified_sentence_is_dropped_and_the_rest_kept(chain, api_engine):
+    use(
+        chain,
+        ScriptedGenerator(
+            "Vladimir Medinsky led the Russian delegation in Istanbul [1]. "
+            "His deputy is not mentioned in the evidence [2]."
+        ),
+    )
+    answer = rag.ask(MEDINSKY)
+    assert not answer.refused and "Medinsky" in answer.text
+    assert "not mentioned" not in answer.text
+    assert_citations_valid(answer, api_engine.settings.corpus)
+
+
+def test_evidence_windows_are_verbatim_and_hold_their_sentence(api_engine):
+    from rag.evidence import select_evidence
+
+    question = "What did Putin say about the root causes of the crisis?"
+    vector = api_engine.embed_model.embed([question])[0]
+    passages = api_engine.retriever.retrieve(question, 5, vector)
+    evidence = select_evidence(question, vector, api_engine.sentences, passages, 5, window=1)
+    assert len(evidence) == 5
+    for ev in evidence:
+        text = (api_engine.settings.corpus / ev.source).read_text(encoding="utf-8")
+        assert text[ev.window_start : ev.window_start + len(ev.window)] == ev.window
+        assert text[ev.start : ev.end] == ev.text and ev.text in ev.window
+        for span in ev.spans():
+            assert text[span.start : span.end] == span.text
+    windows = [(ev.source, ev.window_start, ev.window_start + len(ev.window)) for ev in evidence]
+    for ev in evidence[1:]:  # a sentence already shown inside a better window is not repeated
+        earlier = windows[: ev.number - 1]
+        assert not any(s == ev.source and a <= ev.start and ev.end <= b for s, a, b in earlier)

@@ -1,57 +1,18 @@
 """The RAG_CHROMA_URL path against a real `chroma run` server on 127.0.0.1."""
 
-import socket
-import subprocess
-import sys
-import time
-from pathlib import Path
-
-import httpx
 import pytest
 
 from index.store import StoreError, open_client
 from rag.config import Settings
 from rag.engine import Engine
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+from tests.helpers import ChromaServer, free_port
 
 
 @pytest.fixture()
 def chroma_server(tmp_path):
-    port = free_port()
-    chroma = Path(sys.executable).parent / "chroma"
-    proc = subprocess.Popen(
-        [
-            str(chroma),
-            "run",
-            "--path",
-            str(tmp_path / "server-data"),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            if httpx.get(f"{url}/api/v2/heartbeat", timeout=1).status_code == 200:
-                break
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    else:
-        proc.kill()
-        pytest.fail("chroma run did not come up within 60 s")
-    yield url
-    proc.terminate()
-    proc.wait(timeout=20)
+    server = ChromaServer(tmp_path / "server-data")
+    yield server.start()
+    server.stop()
 
 
 def test_index_and_retrieve_through_a_chroma_server(

@@ -141,7 +141,11 @@ class RecordingQueryEngine(CustomQueryEngine):
 
 
 class PlainLlamaIndex:
-    """The baseline system: `ask(question, history)` returns a `rag.Answer`."""
+    """The baseline system: `ask(question, history)` returns a `rag.Answer`.
+
+    The index is built in a temporary folder, or in `persist_dir`; a `persist_dir` that already
+    holds one (from an earlier run) is loaded as it is, not built again (nor updated).
+    """
 
     def __init__(
         self, corpus: Path, embed_model: BaseEmbedding, llm: LLM, persist_dir: Path | None = None
@@ -164,11 +168,16 @@ class PlainLlamaIndex:
         # embedding_function=None: Chroma's default one would download a model; llama-index
         # always passes the vectors itself.
         collection = client.get_or_create_collection("plain_llamaindex", embedding_function=None)
-        storage = StorageContext.from_defaults(vector_store=ChromaVectorStore(collection))
-        documents = SimpleDirectoryReader(str(self.corpus), required_exts=[".txt"]).load_data()
-        self.index = VectorStoreIndex.from_documents(
-            documents, storage_context=storage, embed_model=embed_model
-        )
+        store = ChromaVectorStore(collection)
+        if collection.count():  # an index persisted in persist_dir earlier: load it as it is
+            self.index = VectorStoreIndex.from_vector_store(store, embed_model=embed_model)
+        else:
+            documents = SimpleDirectoryReader(str(self.corpus), required_exts=[".txt"]).load_data()
+            self.index = VectorStoreIndex.from_documents(
+                documents,
+                storage_context=StorageContext.from_defaults(vector_store=store),
+                embed_model=embed_model,
+            )
         citation = CitationQueryEngine.from_args(self.index, llm=llm, similarity_top_k=TOP_K)
         self.query_engine = RecordingQueryEngine(engine=citation)
 
