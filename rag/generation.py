@@ -13,7 +13,7 @@ from openai import OpenAI, OpenAIError
 
 from rag.config import Settings
 from rag.errors import RagError
-from rag.local_llm import MODEL_ALIAS, assemble_model, shared_server
+from rag.local_llm import MODEL_ALIAS, LocalServer, assemble_model, shared_server
 from rag.redaction import redact
 
 log = logging.getLogger(__name__)
@@ -45,8 +45,10 @@ class ChatGenerator:
         api_key: str | None,
         timeout: float,
         max_tokens: int,
+        server: LocalServer | None = None,
     ) -> None:
         self.name = name
+        self.server = server
         self.model = model
         self.max_tokens = max_tokens
         self.client = OpenAI(
@@ -77,9 +79,9 @@ class ChatGenerator:
                 if text:
                     yield text
         except (OpenAIError, httpx.HTTPError, ValueError) as exc:  # ValueError: not JSON
-            raise GenerationError(
-                redact(f"{self.name} LLM failed: {type(exc).__name__}: {exc}")
-            ) from exc
+            crash = self.server.crash_note() if self.server is not None else None
+            reason = crash or f"{type(exc).__name__}: {exc}"
+            raise GenerationError(redact(f"{self.name} LLM failed: {reason}")) from exc
         if not finished:
             raise GenerationError(
                 f"{self.name} LLM stream ended before the reply was finished (no finish_reason); "
@@ -114,5 +116,11 @@ def make_generator(settings: Settings) -> ChatGenerator | None:
         settings.home / "logs" / "llama-server.log",
     )
     return ChatGenerator(
-        "local", MODEL_ALIAS, server.base_url, None, settings.llm_timeout, settings.llm_max_tokens
+        "local",
+        MODEL_ALIAS,
+        server.base_url,
+        None,
+        settings.llm_timeout,
+        settings.llm_max_tokens,
+        server=server,
     )

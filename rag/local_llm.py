@@ -10,6 +10,7 @@ import atexit
 import importlib
 import logging
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -160,6 +161,14 @@ class LocalServer:
     def running(self) -> bool:
         """True while the child process is alive."""
         return self.process is not None and self.process.poll() is None
+
+    def crash_note(self) -> str | None:
+        """Why the server is gone when it died on its own (None while it runs, or if stopped)."""
+        if self.process is None or self.process.poll() is None:
+            return None
+        code = self.process.returncode
+        how = f"signal {signal.Signals(-code).name}" if code < 0 else f"exit code {code}"
+        return f"the local LLM server (llama.cpp) died with {how}; see {self.log_path}"
 
     def stop(self) -> None:
         """Stop the server (idempotent)."""

@@ -11,10 +11,15 @@ process (tests/test_answering.py::test_server_dying_mid_stream_falls_back_to_ext
 from __future__ import annotations
 
 import socket
+import subprocess
+import sys
+import time
 
 import pytest
 
 import rag
+from rag.generation import ChatGenerator, GenerationError
+from rag.local_llm import LocalServer, free_port
 from tests.helpers import assert_citations_valid
 from tests.reliability.fake_openai import (
     Handler,
@@ -131,3 +136,52 @@ def test_a_well_behaved_fake_server_is_used_as_the_model(openai_engine):
     assert_citations_valid(answer, engine.settings.corpus)
     request = engine.server.requests[-1]
     assert request["stream"] is True and request["model"] == "fake"
+
+
+CRASHING_SERVER = r"""
+import os, signal, sys
+from http.server import BaseHTTPRequestHandler, HTTPServer
+
+class H(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    def do_GET(self):
+        self.send_response(200); self.send_header("Content-Length", "2"); self.end_headers()
+        self.wfile.write(b"{}")
+    def do_POST(self):
+        self.rfile.read(int(self.headers["Content-Length"]))
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Transfer-Encoding", "chunked")
+        self.end_headers()
+        event = b'data: {"choices": [{"index": 0, "delta": {"content": "Vladimir"}}]}\n\n'
+        self.wfile.write(b"%x\r\n%s\r\n" % (len(event), event)); self.wfile.flush()
+        os.kill(os.getpid(), signal.SIGSEGV)  # what llama.cpp did on a CPU it was not built for
+
+server = HTTPServer(("127.0.0.1", int(sys.argv[1])), H)
+server.serve_forever()
+"""
+
+
+def test_a_local_server_that_dies_mid_answer_is_named_with_its_signal(tmp_path):
+    """The user sees why the local model failed (its exit signal and log), not only the
+    client's 'Connection error.'."""
+    server = LocalServer(tmp_path / "model.gguf", threads=1, context=512, log_path=tmp_path / "l")
+    server.port = free_port()
+    script = tmp_path / "crash.py"
+    script.write_text(CRASHING_SERVER)
+    server.process = subprocess.Popen([sys.executable, str(script), str(server.port)])
+    try:
+        deadline = time.monotonic() + 30
+        while not server.healthy():
+            assert time.monotonic() < deadline and server.running(), "fake server did not start"
+            time.sleep(0.1)
+        generator = ChatGenerator("local", "m", server.base_url, None, 10.0, 20, server=server)
+        with pytest.raises(GenerationError) as caught:
+            list(generator.stream([{"role": "user", "content": "Who led the delegation?"}]))
+        server.process.wait(timeout=10)
+        with pytest.raises(GenerationError) as again:  # the next question says it too
+            list(generator.stream([{"role": "user", "content": "And then?"}]))
+    finally:
+        server.stop()
+    for error in (caught.value, again.value):
+        assert "died with signal SIGSEGV" in str(error) and str(tmp_path / "l") in str(error)
