@@ -12,6 +12,7 @@ import chromadb
 import numpy as np
 
 from index.keyword import tokenize
+from rag.injection import addresses_the_model
 from rag.types import Passage
 
 LEXICAL_WEIGHT = 0.35  # weight of question-word overlap next to cosine similarity
@@ -154,6 +155,8 @@ def select_evidence(
     for i, row in enumerate(rows):
         key = (row["meta"]["source"], int(row["meta"]["start"]))
         if key in seen or len(row["text"].split()) < MIN_EVIDENCE_WORDS:
+            continue
+        if addresses_the_model(row["text"]):  # injected instructions are not evidence
             continue
         seen.add(key)
         score = (
