@@ -770,9 +770,11 @@ def plot(results: list[dict[str, Any]], path: Path) -> None:
     plt.close(fig)
 
 
-def write_outputs(results: list[dict[str, Any]], meta: dict[str, Any]) -> Path:
+def write_outputs(
+    results: list[dict[str, Any]], meta: dict[str, Any], stamp: str | None = None
+) -> Path:
     """JSON + PNG in bench/results; prints the tables. Returns the JSON path."""
-    stamp = time.strftime("%Y%m%d-%H%M%S")
+    stamp = stamp or time.strftime("%Y%m%d-%H%M%S")
     RESULTS.mkdir(parents=True, exist_ok=True)
     json_path = RESULTS / f"scale-{stamp}.json"
     payload = {**meta, "sizes": [{**r, "derived": derived(r)} for r in results]}
@@ -835,6 +837,7 @@ def main(argv: list[str] | None = None) -> int:
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     results = []
     started = time.perf_counter()
+    stamp = time.strftime("%Y%m%d-%H%M%S")
     for size in sizes:
         vectors = args.vectors
         if vectors == "auto":
@@ -851,8 +854,8 @@ def main(argv: list[str] | None = None) -> int:
             import shutil
 
             shutil.rmtree(folder, ignore_errors=True)
-    meta["total_s"] = time.perf_counter() - started
-    write_outputs(results, meta)
+        meta["total_s"] = time.perf_counter() - started
+        write_outputs(results, meta, stamp)  # after every size: a stopped run keeps what it has
     return 0
 
 

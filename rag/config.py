@@ -67,7 +67,9 @@ class Settings(BaseSettings):
         0, ge=0, le=3, description="Neighbouring sentences shown on each side of an evidence one."
     )
     relevance_min: float = Field(
-        0.45, description="Refuse when the best evidence scores below this (measured on evals)."
+        0.35,
+        description="Refuse before generating when the best evidence scores below this "
+        "(bench/calibrate_relevance.py: the highest value that refuses no answerable eval item).",
     )
 
     @property
