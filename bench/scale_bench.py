@@ -255,7 +255,9 @@ def instrument_pipeline(captured: dict[str, Any]) -> None:
 
         return wrapper
 
-    def sync_collection(collection: Any, records: Any, embed_model: Any, label: str, *a: Any):
+    def sync_collection(
+        collection: Any, records: Any, embed_model: Any, label: str, *a: Any
+    ) -> Any:
         STATE["phase"] = label
         captured[f"records_{label}"] = len(records)
         return original_sync(collection, records, embed_model, label, *a)
@@ -490,7 +492,9 @@ def run_worker(kind: str, out: Path, **kwargs: Any) -> tuple[dict[str, Any], flo
     return json.loads(out.read_text(encoding="utf-8")), spawned
 
 
-def measure_size(target: int, vectors: str, n_questions: int, startup_runs: int, work: Path):
+def measure_size(
+    target: int, vectors: str, n_questions: int, startup_runs: int, work: Path
+) -> tuple[dict[str, Any], Path]:
     """Every measurement for one corpus size."""
     from bench import synth
 

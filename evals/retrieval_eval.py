@@ -6,8 +6,12 @@ Run: python -m evals.retrieval_eval   (prints a Markdown table)
 from __future__ import annotations
 
 import sys
+from typing import TYPE_CHECKING
 
 from evals.dataset import QAItem, load_items
+
+if TYPE_CHECKING:
+    from rag.engine import Engine
 
 
 def article_ranks(sources_ranked: list[str], gold: list[str]) -> int | None:
@@ -35,8 +39,8 @@ def retrieval_items(items: list[QAItem]) -> list[QAItem]:
 
 
 def evaluate_modes(
-    engine,
-    modes: tuple[str, ...] = ("vector", "bm25", "hybrid"),  # noqa: ANN001
+    engine: Engine,
+    modes: tuple[str, ...] = ("vector", "bm25", "hybrid"),
     top_k: int = 5,
 ) -> dict[str, dict[str, float]]:
     """Metrics per retrieval mode over the Q&A file, using one engine's index."""
