@@ -10,6 +10,8 @@ import chromadb
 import httpx
 from chromadb.config import Settings as ChromaSettings
 
+from index.state import LOCAL_DATABASE
+
 # A server that does not answer: refused, reset, closed mid-reply, or silent past the timeout.
 CONNECTION_ERRORS = (httpx.TransportError,)
 
@@ -117,7 +119,6 @@ def open_collection(client: chromadb.ClientAPI, name: str) -> chromadb.Collectio
     )
 
 
-LOCAL_DATABASE = "chroma.sqlite3"
 # {folder: identity of its database when chromadb's process-wide client of it was made}
 _opened: dict[str, tuple[int, int] | None] = {}
 

@@ -1,9 +1,22 @@
-"""Newsdesk: answers about a news corpus, with a verified citation for every claim."""
+"""Newsdesk: answers about a news corpus, with a verified citation for every claim.
 
-from rag.api import ask, ask_stream, configure, get_engine, retrieve
+The question-answering functions load llama-index, Chroma and the models, so they are imported on
+first use: `import rag` (and `rag index` on an unchanged corpus) stays light.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
 from rag.config import Settings
 from rag.errors import QuestionError, RagError
 from rag.types import Answer, Citation, Passage
+
+if TYPE_CHECKING:
+    from rag.api import ask, ask_stream, configure, get_engine, retrieve
+
+_API = ("ask", "ask_stream", "configure", "get_engine", "retrieve")
 
 __all__ = [
     "Answer",
@@ -18,3 +31,12 @@ __all__ = [
     "get_engine",
     "retrieve",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    """rag.ask, rag.retrieve, ... (and the rag.api module) imported when first used."""
+    if name in _API:
+        return getattr(importlib.import_module("rag.api"), name)
+    if name == "api":
+        return importlib.import_module("rag.api")
+    raise AttributeError(f"module 'rag' has no attribute {name!r}")

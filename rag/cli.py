@@ -6,6 +6,7 @@ import argparse
 import json
 import logging
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -28,9 +29,21 @@ def _settings(args: argparse.Namespace):  # noqa: ANN202 - Settings is imported 
 
 def cmd_index(args: argparse.Namespace) -> int:
     """Build or update the index."""
+    from index import state
+
+    started = time.perf_counter()
+    settings = _settings(args)
+    done = None if args.full else state.unchanged(settings)
+    if done is not None:
+        print(
+            f"Index up to date: {done.get('files')} files, {done.get('chunks')} chunks; nothing "
+            f"changed since the last complete run ({time.perf_counter() - started:.2f} s). "
+            "`rag index --full` compares every chunk with the store."
+        )
+        return 0
     import rag
 
-    engine = rag.configure(_settings(args))
+    engine = rag.configure(settings)
     print(engine.index(progress=not args.quiet).summary())
     return 0
 
@@ -148,6 +161,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--corpus", help="corpus folder (default: RAG_CORPUS or the shipped corpus)")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress bar")
+    p.add_argument(
+        "--full",
+        action="store_true",
+        help="check every chunk against the store even when no file seems changed",
+    )
     p.set_defaults(func=cmd_index)
 
     p = sub.add_parser(

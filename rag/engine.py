@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, cast
 import chromadb
 from chromadb.errors import ChromaError, NotFoundError
 
+from index import state as index_state
 from index.embedding import MiniLMEmbedding, OpenAIEmbedding
 from index.keyword import KeywordIndex
 from index.loading import load_folder
@@ -179,6 +180,8 @@ class Engine:
         """Bring the index in line with the corpus folder (incremental). IndexWriteError when
         writing fails (e.g. a full disk): a later run keeps what was written and adds the rest."""
         self._reopen_if_replaced()
+        before = index_state.corpus_fingerprint(self.settings)
+        index_state.forget(self.settings)
         articles = load_folder(self.settings.corpus)
         try:
             report = update_index(
@@ -194,6 +197,7 @@ class Engine:
             raise IndexWriteError(self._write_failed(exc)) from exc
         self._keyword = None
         self.__dict__.pop("retriever", None)
+        index_state.record(self.settings, before, {"files": report.files, "chunks": report.chunks})
         return report
 
     def keyword(self) -> KeywordIndex:

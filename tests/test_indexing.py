@@ -8,11 +8,15 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
+from index import state as index_state
 from index.chunking import chunk_article
 from index.keyword import KeywordIndex
 from index.loading import load_folder
 from rag.config import Settings
 from rag.engine import Engine
+from rag.errors import IndexWriteError
 
 
 def _engine(home: Path, corpus: Path, embed_model) -> Engine:
@@ -109,3 +113,65 @@ def test_killed_run_is_finished_without_duplicates(tmp_path, embed_model):
     assert partial < report.chunks
     assert report.embedded > 0
     _assert_consistent(engine)
+
+
+def _rag_index(home: Path, corpus: Path, *args: str) -> str:
+    env = dict(os.environ, RAG_HOME=str(home), RAG_CORPUS=str(corpus))
+    code = (
+        "import sys; from rag.cli import main; code = main(['index', '-q', *sys.argv[1:]]); "
+        "heavy = sorted(m for m in ('llama_index.core', 'chromadb', 'onnxruntime') "
+        "if m in sys.modules); print('HEAVY', heavy); sys.exit(code)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args], env=env, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def test_unchanged_corpus_is_confirmed_without_loading_models(tmp_path, small_corpus, embed_model):
+    """`rag index` on an unchanged corpus answers from the record of the last complete run,
+    without importing llama-index, Chroma or onnxruntime; anything that may have changed the
+    index sends it through the full incremental path again."""
+    home = tmp_path / "home"
+    first = _rag_index(home, small_corpus)
+    assert "Indexed 2 files" in first and "HEAVY ['chromadb', 'llama_index.core'" in first
+    again = _rag_index(home, small_corpus)
+    assert again.startswith("Index up to date: 2 files,") and "HEAVY []" in again
+    assert "Indexed 2 files" in _rag_index(home, small_corpus, "--full")
+
+    engine = _engine(home, small_corpus, embed_model)
+    settings = engine.settings
+    assert index_state.unchanged(settings) is not None
+    # A touched file (same bytes, new mtime), another setting, a lost keyword index or Chroma
+    # database, or a Chroma server: no shortcut.
+    path = small_corpus / "003_25123ef9c5ee8341.txt"
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 1_000_000))
+    assert index_state.unchanged(settings) is None
+    engine.index(progress=False)
+    assert index_state.unchanged(settings) is not None
+    assert index_state.unchanged(settings.model_copy(update={"chunk_tokens": 128})) is None
+    assert index_state.unchanged(settings.model_copy(update={"chroma_url": "http://x:1"})) is None
+    (small_corpus / "new.txt").write_text("A new article about the talks.\n", encoding="utf-8")
+    assert index_state.unchanged(settings) is None
+    engine.index(progress=False)
+    for lost in (settings.keyword_path, settings.chroma_path / index_state.LOCAL_DATABASE):
+        assert index_state.unchanged(settings) is not None
+        moved = lost.with_name(lost.name + ".moved")
+        lost.rename(moved)
+        assert index_state.unchanged(settings) is None
+        moved.rename(lost)
+
+
+def test_a_run_that_fails_leaves_no_record(tmp_path, small_corpus, embed_model, monkeypatch):
+    engine = _engine(tmp_path / "home", small_corpus, embed_model)
+    engine.index(progress=False)
+    assert index_state.unchanged(engine.settings) is not None
+
+    def fail(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("rag.engine.update_index", fail)
+    with pytest.raises(IndexWriteError):
+        engine.index(progress=False)
+    assert index_state.unchanged(engine.settings) is None
