@@ -150,7 +150,7 @@ def reference_answers(
     for conversation in convs:
         history: list[dict[str, str]] = []
         for n, turn in enumerate(conversation.turns):
-            answer = engine.chain.ask(turn.question, list(history)).to_dict()
+            answer = rag.api.chain_for(engine).ask(turn.question, list(history)).to_dict()
             expected[(conversation.user, n)] = answer
             history += history_after(turn.question, answer)
     return expected
@@ -324,7 +324,9 @@ def main() -> None:
     model_dir = Path(os.environ.get("RAG_MODEL_DIR") or PROJECT_ROOT / ".rag" / "models")
     engine = Engine(Settings(home=home, llm=args.backend, model_dir=model_dir))
     engine.index(progress=False)
-    engine.chain.ask("warm-up: who is Medinsky?")  # loads models, starts the local server
+    rag.api.chain_for(engine).ask(
+        "warm-up: who is Medinsky?"
+    )  # loads models, starts the local server
     only = LOCAL_CONVERSATIONS if args.backend == "local" else None
     convs = conversations(args.users, args.turns, only)
     deterministic = args.backend == "none"

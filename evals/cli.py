@@ -25,6 +25,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-check", action="store_true", help="exit 0 even below thresholds")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar or table")
     parser.add_argument(
+        "--judge", action="store_true", help="only the claims judge on evals/claims.jsonl"
+    )
+    parser.add_argument(
+        "--no-judge", action="store_true", help="skip the claims judge (Q&A pairs only)"
+    )
+    parser.add_argument(
         "--compare",
         nargs=2,
         type=Path,
@@ -55,6 +61,8 @@ def run_from_args(args: argparse.Namespace) -> int:
 
         print(compare_reports(*args.compare))
         return 0
+    if args.judge:
+        return _judge_only(args)
     from evals.dataset import QA_PATH, load_items, select_items
     from evals.report import REPORTS_DIR
     from evals.runner import run_eval
@@ -74,6 +82,7 @@ def run_from_args(args: argparse.Namespace) -> int:
         report_root=args.out or REPORTS_DIR,
         thresholds=args.thresholds or THRESHOLDS_PATH,
         qa_file=qa_file,
+        judge_pairs=not args.no_judge,
     )
     if args.quiet:
         print(results["report_dir"])
@@ -85,6 +94,23 @@ def run_from_args(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
+    return 0
+
+
+def _judge_only(args: argparse.Namespace) -> int:
+    import json
+
+    import rag
+    from evals.judge_eval import judge_pairs_for, judge_table
+
+    report = judge_pairs_for(rag.api.chain_for(rag.configure(_settings(args))))
+    if report is None:
+        print("error: the claims judge needs a language model (--llm local or openai).")
+        return 2
+    print(judge_table(report))
+    if args.out:
+        args.out.mkdir(parents=True, exist_ok=True)
+        (args.out / "judge.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
     return 0
 
 

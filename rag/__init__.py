@@ -14,9 +14,27 @@ from rag.errors import QuestionError, RagError
 from rag.types import Answer, Citation, Passage
 
 if TYPE_CHECKING:
-    from rag.api import ask, ask_stream, configure, get_engine, retrieve
+    from rag.api import (
+        article_text,
+        ask,
+        ask_stream,
+        configure,
+        get_chain,
+        get_engine,
+        retrieve,
+        validate_answer,
+    )
 
-_API = ("ask", "ask_stream", "configure", "get_engine", "retrieve")
+_API = (
+    "article_text",
+    "ask",
+    "ask_stream",
+    "configure",
+    "get_chain",
+    "get_engine",
+    "retrieve",
+    "validate_answer",
+)
 
 __all__ = [
     "Answer",
@@ -25,11 +43,14 @@ __all__ = [
     "QuestionError",
     "RagError",
     "Settings",
+    "article_text",
     "ask",
     "ask_stream",
     "configure",
+    "get_chain",
     "get_engine",
     "retrieve",
+    "validate_answer",
 ]
 
 

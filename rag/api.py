@@ -6,11 +6,14 @@ import threading
 from collections.abc import Iterator
 from typing import Any
 
+from rag.answering import AnswerChain
 from rag.config import Settings
 from rag.engine import Engine
 from rag.types import Answer, Passage
+from rag.validation import validate_answer as _validate
 
 _engine: Engine | None = None
+_chains: dict[int, AnswerChain] = {}
 _lock = threading.Lock()
 
 
@@ -29,6 +32,46 @@ def configure(settings: Settings | None = None) -> Engine:
     with _lock:
         _engine = Engine(settings or Settings())
         return _engine
+
+
+def chain_for(engine: Engine) -> AnswerChain:
+    """The answer chain over `engine` (one per engine, so its generator starts once)."""
+    with _lock:
+        chain = _chains.get(id(engine))
+        if chain is None or chain.engine is not engine:
+            chain = _chains[id(engine)] = AnswerChain(engine)
+        return chain
+
+
+def bind(chain: AnswerChain) -> AnswerChain:
+    """Make `chain` the one the public functions use for its engine (e.g. one built with
+    another generator); returns it."""
+    with _lock:
+        _chains[id(chain.engine)] = chain
+        return chain
+
+
+def get_chain() -> AnswerChain:
+    """The answer chain over the process-wide engine."""
+    return chain_for(get_engine())
+
+
+def article_text(source: str) -> str:
+    """The text of one article that citation offsets point into.
+
+    Args:
+        source: the article's path relative to the corpus folder (Passage.source).
+    Returns:
+        The article text: `article_text(c.source)[c.start:c.end] == c.quote` for a Citation c.
+    """
+    return get_engine().article_text(source)
+
+
+def validate_answer(answer: Answer) -> list[str]:
+    """The invariants of DESIGN.md checked on `answer`: [] when every one holds, else one
+    sentence per problem (quotes verbatim at their offsets, markers and citations one to one
+    and numbered 1..k, support in 0..1, a refusal cites nothing)."""
+    return _validate(answer, article_text)
 
 
 def retrieve(question: str, top_k: int = 5) -> list[Passage]:
@@ -53,7 +96,7 @@ def ask(question: str, history: list[dict[str, str]] | None = None) -> Answer:
         An Answer: text with [n] markers, one Citation per marker, `refused` when the corpus
         does not hold the answer, per-stage timings and the backend that answered.
     """
-    return get_engine().chain.ask(question, history)
+    return get_chain().ask(question, history)
 
 
 def ask_stream(question: str, history: list[dict[str, str]] | None = None) -> Iterator[Any]:
@@ -65,4 +108,4 @@ def ask_stream(question: str, history: list[dict[str, str]] | None = None) -> It
     Returns:
         An iterator of str (deltas) ending with one Answer (verified citations).
     """
-    yield from get_engine().chain.stream(question, history)
+    yield from get_chain().stream(question, history)

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -24,10 +24,64 @@ def _offline_environment() -> None:
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 
+class EvidenceSettings(BaseModel):
+    """What the generator is shown (rag/evidence.py); RAG_EVIDENCE__<NAME>. Weights were fitted
+    on the odd-numbered eval questions and reported on the even ones (bench/evidence_bench.py)."""
+
+    words: int = Field(170, ge=20, le=2000, description="Word budget of the evidence shown.")
+    max_sentences: int = Field(12, ge=1, le=40, description="Most evidence sentences shown.")
+    min_words: int = Field(2, ge=1, description="Shorter lines are bylines or headings.")
+    lexical_weight: float = Field(0.35, ge=0, description="Question-word overlap weight.")
+    rank_weight: float = Field(0.05, ge=0, description="Penalty per passage rank.")
+    context_weight: float = Field(0.6, ge=0, description="Share of the best neighbour's score.")
+    answer_type_weight: float = Field(
+        0.3, ge=0, description="Bonus of a sentence with a number when one is asked for."
+    )
+    block_sentences: int = Field(1, ge=1, le=8, description="Most sentences in one block.")
+    block_margin: float = Field(0.15, ge=0, description="A neighbour joins within this score.")
+    articles: int = Field(2, ge=1, description="Articles that each get their best block first.")
+    article_margin: float = Field(
+        0.3, ge=0, description="An article is relevant within this score of the best sentence."
+    )
+    extractive_sentences: int = Field(2, ge=1, description="Sentences the `none` backend quotes.")
+    extractive_margin: float = Field(
+        0.08,
+        ge=0,
+        description="A further sentence joins within this score of the best.",
+    )
+
+
+class JudgeSettings(BaseModel):
+    """Claim checking (rag/citations.py, rag/support.py); RAG_JUDGE__<NAME>."""
+
+    enabled: bool = Field(True, description="Judge every claim with the generator (LLM backends).")
+    threshold: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="Least P(yes) that accepts a claim (fitted on the fit half of "
+        "evals/claims.jsonl, reported on the test half: `rag eval --judge`).",
+    )
+    max_calls: int = Field(6, ge=0, description="Most judge calls per answer.")
+    alternatives: int = Field(1, ge=0, description="Other evidence tried for a rejected claim.")
+    similarity_min: float = Field(
+        0.45, ge=0, le=1, description="Least similarity support for a marker to stay cited."
+    )
+    recite_min: float = Field(
+        0.45, ge=0, le=1, description="Least similarity for re-citing a claim elsewhere."
+    )
+    replace_min: float = Field(
+        0.6, ge=0, le=1, description="Least similarity for replacing a claim by its evidence."
+    )
+    min_fact_words: int = Field(3, ge=1, description="Fewer content words: connective text.")
+
+
 class Settings(BaseSettings):
     """Newsdesk configuration. Each field is read from RAG_<NAME> (or `.env`)."""
 
-    model_config = SettingsConfigDict(env_prefix="RAG_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="RAG_", env_file=".env", extra="ignore", env_nested_delimiter="__"
+    )
 
     home: Path = Field(Path(".rag"), description="Data folder: index, caches, assembled models.")
     corpus: Path = Field(PROJECT_ROOT / "corpus", description="Folder of articles to index.")
@@ -62,10 +116,10 @@ class Settings(BaseSettings):
     llm_context: int = Field(4096, ge=512, description="llama.cpp context window (tokens).")
     llm_timeout: float = Field(60.0, gt=0, description="Seconds to wait on the LLM server.")
     llm_max_tokens: int = Field(200, ge=16, description="Longest answer generated (tokens).")
-    evidence_sentences: int = Field(5, ge=1, le=20, description="Evidence sentences per answer.")
-    evidence_window: int = Field(
-        0, ge=0, le=3, description="Neighbouring sentences shown on each side of an evidence one."
+    evidence: EvidenceSettings = Field(
+        default_factory=EvidenceSettings, description="What the generator is shown."
     )
+    judge: JudgeSettings = Field(default_factory=JudgeSettings, description="Claim checking.")
     relevance_min: float = Field(
         0.35,
         description="Refuse before generating when the best evidence scores below this "

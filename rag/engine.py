@@ -8,7 +8,7 @@ import shutil
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 import chromadb
 from chromadb.errors import ChromaError, NotFoundError
@@ -32,9 +32,6 @@ from rag.config import Settings, _offline_environment
 from rag.errors import IndexWriteError, QuestionError, RagError
 from rag.retrieval import HybridRetriever
 from rag.types import Passage
-
-if TYPE_CHECKING:
-    from rag.answering import AnswerChain
 
 log = logging.getLogger(__name__)
 
@@ -246,12 +243,17 @@ class Engine:
             )
         return self.__dict__["retriever"]
 
-    @cached_property
-    def chain(self) -> AnswerChain:
-        """The answer chain over this engine."""
-        from rag.answering import AnswerChain
+    def article_text(self, source: str) -> str:
+        """The text of `source` that offsets point into (the file's own text, as loaded)."""
+        from index.loading import read_article
 
-        return AnswerChain(self)
+        path = (self.settings.corpus / source).resolve()
+        if self.settings.corpus.resolve() not in path.parents:
+            raise QuestionError(f"{source!r} is not an article of {self.settings.corpus}.")
+        article = read_article(path, source)
+        if article is None:
+            raise QuestionError(f"{source!r} is not a readable article of {self.settings.corpus}.")
+        return article.text
 
     def retrieve(self, question: str, top_k: int | None = None) -> list[Passage]:
         """Best passages for a question (see rag.retrieve)."""

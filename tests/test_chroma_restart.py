@@ -14,6 +14,7 @@ import pytest
 
 import rag
 from index.store import StoreError
+from rag.api import chain_for
 from rag.config import PROJECT_ROOT, Settings
 from rag.engine import ChromaUnavailableError, Engine
 from tests.helpers import ChromaServer, assert_citations_valid
@@ -94,14 +95,14 @@ def test_stopped_server_is_a_clear_error_and_the_same_engine_reconnects(engine, 
     assert before[0].source.startswith("003")
 
     server.stop()  # SIGTERM, then wait for the process to exit
-    for call in (lambda: engine.retrieve(QUESTION), lambda: engine.chain.ask(QUESTION)):
+    for call in (lambda: engine.retrieve(QUESTION), lambda: chain_for(engine).ask(QUESTION)):
         with pytest.raises(ChromaUnavailableError) as caught:
             bounded(call)
         assert_unreachable(caught.value, server.url)
 
     server.start()  # same port, same data folder
     assert bounded(lambda: engine.retrieve(QUESTION)) == before
-    answer = bounded(lambda: engine.chain.ask(QUESTION))
+    answer = bounded(lambda: chain_for(engine).ask(QUESTION))
     assert not answer.refused and "Medinsky" in answer.text
     assert_citations_valid(answer, engine.settings.corpus)
     assert no_reindex == []

@@ -23,6 +23,7 @@ from chromadb.errors import InternalError
 
 import index.pipeline
 import rag
+from rag.api import chain_for
 from rag.cli import main
 from rag.errors import IndexWriteError
 from tests.helpers import assert_citations_valid
@@ -113,11 +114,11 @@ def test_index_folder_deleted_while_running_is_rebuilt_on_the_next_question(
     deleted folder goes on being read (and written) as ghost files, and `rag index` in the same
     process reports success while writing nothing to disk."""
     home = tiny_engine.settings.home
-    assert not tiny_engine.chain.ask(BRIDGE_QUESTION).refused
+    assert not chain_for(tiny_engine).ask(BRIDGE_QUESTION).refused
     shutil.rmtree(home / "chroma" if deleted == "chroma" else home)
 
     with caplog.at_level(logging.WARNING):
-        answer = tiny_engine.chain.ask(BRIDGE_QUESTION)
+        answer = chain_for(tiny_engine).ask(BRIDGE_QUESTION)
     assert "was deleted or replaced; reopening it" in caplog.text
     assert "building it from" in caplog.text
     assert not answer.refused and "Kowalski" in answer.text

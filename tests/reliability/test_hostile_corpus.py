@@ -21,6 +21,7 @@ import pytest
 
 import rag
 from index.loading import MAX_FILE_BYTES, CorpusError, load_folder
+from rag.api import chain_for
 from rag.cli import main
 from rag.engine import Engine
 from tests.helpers import assert_citations_valid
@@ -117,7 +118,7 @@ def test_odd_encodings_and_line_endings_are_indexed_and_cited_exactly(
     assert "cp1252.txt is not valid UTF-8; decoded as cp1252" in caplog.text
     assert "utf16.txt is UTF-16 text" in caplog.text
     for name, (encoding, _, question) in ENCODED.items():
-        answer = engine.chain.ask(question)
+        answer = chain_for(engine).ask(question)
         assert not answer.refused, (name, answer)
         assert {c.source for c in answer.citations} == {name}
         text = (corpus / name).open(encoding=encoding, errors="replace").read()
@@ -164,7 +165,7 @@ def test_duplicate_files_are_indexed_once_and_a_removed_original_hands_over(
     assert "bridge.txt: it is a byte-for-byte copy of archive/bridge.txt" in caplog.text
     assert "bridge copy.txt: it is a byte-for-byte copy of archive/bridge.txt" in caplog.text
     assert sources(engine) == set(ARTICLES) - {"bridge.txt"} | {"archive/bridge.txt"}
-    answer = engine.chain.ask(BRIDGE_QUESTION)
+    answer = chain_for(engine).ask(BRIDGE_QUESTION)
     assert {c.source for c in answer.citations} == {"archive/bridge.txt"}
     assert len({c.quote for c in answer.citations}) == len(answer.citations)
     assert_citations_valid(answer, tiny_corpus)
@@ -172,7 +173,7 @@ def test_duplicate_files_are_indexed_once_and_a_removed_original_hands_over(
     (tiny_corpus / "archive" / "bridge.txt").unlink()
     report = engine.index(progress=False)
     assert (report.added, report.removed) == (1, 1)
-    answer = engine.chain.ask(BRIDGE_QUESTION)
+    answer = chain_for(engine).ask(BRIDGE_QUESTION)
     assert {c.source for c in answer.citations} == {"bridge copy.txt"}
     assert_citations_valid(answer, tiny_corpus)
     _assert_consistent(engine)

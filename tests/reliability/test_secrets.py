@@ -14,6 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import rag
+from rag.api import chain_for
 from rag.redaction import REDACTED, redact_stream
 from tests.helpers import assert_citations_valid
 from tests.reliability.fake_openai import Handler, finished, send_body, send_events
@@ -57,6 +58,9 @@ class EchoingGenerator:
     def complete(self, messages, max_tokens=None) -> str:  # noqa: ANN001
         return "".join(self.stream(messages, max_tokens))
 
+    def yes_probability(self, messages) -> float:  # noqa: ANN001
+        return 0.9
+
 
 def test_asking_for_the_key_without_a_model(secret, chain, api_engine, caplog):
     use(chain, None)
@@ -91,7 +95,7 @@ def reject_with_authorization(handler: Handler) -> None:
 @pytest.mark.parametrize("script", [echo_authorization, reject_with_authorization])
 def test_a_server_echoing_the_key_is_redacted(script, secret, openai_engine, caplog):
     engine = openai_engine(script)
-    items = list(engine.chain.stream(ASK_FOR_IT))
+    items = list(chain_for(engine).stream(ASK_FOR_IT))
     assert engine.server.requests, "the key was sent to the server: it must be configured"
     assert_never_shown(items, caplog, engine.settings.home)
     assert not items[-1].refused
