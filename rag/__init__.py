@@ -14,9 +14,9 @@ from rag.errors import QuestionError, RagError
 from rag.types import Answer, Citation, Passage
 
 if TYPE_CHECKING:
-    from rag.api import ask, ask_stream, configure, get_engine, retrieve
+    from rag.api import ask, ask_stream, configure, get_engine, retrieve, using
 
-_API = ("ask", "ask_stream", "configure", "get_engine", "retrieve")
+_API = ("ask", "ask_stream", "configure", "get_engine", "retrieve", "using")
 
 __all__ = [
     "Answer",
@@ -30,6 +30,7 @@ __all__ = [
     "configure",
     "get_engine",
     "retrieve",
+    "using",
 ]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from rag.config import Settings
@@ -29,6 +30,20 @@ def configure(settings: Settings | None = None) -> Engine:
     with _lock:
         _engine = Engine(settings or Settings())
         return _engine
+
+
+@contextmanager
+def using(engine: Engine) -> Iterator[Engine]:
+    """Bind the public functions (rag.ask, rag.retrieve, ...) to `engine` for the block, then
+    give the process-wide engine back (tests and benchmarks use it instead of configure)."""
+    global _engine
+    with _lock:
+        previous, _engine = _engine, engine
+    try:
+        yield engine
+    finally:
+        with _lock:
+            _engine = previous
 
 
 def retrieve(question: str, top_k: int = 5) -> list[Passage]:

@@ -21,7 +21,6 @@ import pytest
 from chromadb.api.models.Collection import Collection
 from chromadb.errors import InternalError
 
-import index.pipeline
 import rag
 from rag.cli import main
 from rag.errors import IndexWriteError
@@ -59,9 +58,9 @@ def assert_write_error_is_clear(error: IndexWriteError, cause: BaseException) ->
 def test_disk_full_while_adding_vectors_is_clear_and_the_next_run_repairs(
     error, tmp_path, tiny_corpus, embed_model, monkeypatch
 ):
-    monkeypatch.setattr(index.pipeline, "EMBED_BATCH", 4)  # several batches from a tiny corpus
     monkeypatch.setattr(Collection, "add", fail_after(2, error))
-    engine = engine_for(tmp_path / "home", tiny_corpus, embed_model)
+    # index_batch=4: several batches from a tiny corpus
+    engine = engine_for(tmp_path / "home", tiny_corpus, embed_model, index_batch=4)
     with pytest.raises(IndexWriteError) as caught:
         engine.index(progress=False)
     assert_write_error_is_clear(caught.value, error)
