@@ -32,15 +32,22 @@ def configure(settings: Settings | None = None) -> Engine:
         return _engine
 
 
+_KEEP: Any = object()
+
+
 @contextmanager
-def using(engine: Engine) -> Iterator[Engine]:
-    """Bind the public functions (rag.ask, rag.retrieve, ...) to `engine` for the block, then
-    give the process-wide engine back (tests and benchmarks use it instead of configure)."""
+def using(engine: Engine | None = _KEEP) -> Iterator[Engine | None]:
+    """Bind the public functions (rag.ask, rag.retrieve, ...) to `engine` for the block (None:
+    the first call builds one from the environment; no argument: keep the current one), then
+    give the previous engine back, also when the block called `configure` (tests, benches)."""
     global _engine
     with _lock:
-        previous, _engine = _engine, engine
+        previous = _engine
+        if engine is not _KEEP:
+            _engine = engine
+        bound = _engine
     try:
-        yield engine
+        yield bound
     finally:
         with _lock:
             _engine = previous

@@ -1,49 +1,14 @@
 """The answer chain on the real index, with scripted generators standing in for the LLM."""
 
-from collections.abc import Iterator
-
 import pytest
 
 import rag
 from rag.condense import check_history, heuristic_standalone
-from rag.generation import GenerationError
 from rag.prompts import NOT_IN_SOURCES, REFUSAL_TEXT
+from tests.fakes import ScriptedGenerator, use
 from tests.helpers import assert_citations_valid
 
 MEDINSKY = "Who did Putin appoint to lead the Russian delegation in Istanbul?"
-
-
-class ScriptedGenerator:
-    """Replays a fixed reply; optionally fails after some deltas, like a dying server."""
-
-    name = "scripted"
-
-    def __init__(self, reply: str, fail_after: int | None = None) -> None:
-        self.reply = reply
-        self.fail_after = fail_after
-        self.messages: list[list[dict[str, str]]] = []
-
-    def stream(self, messages, max_tokens=None) -> Iterator[str]:  # noqa: ANN001
-        self.messages.append(messages)
-        for n, word in enumerate(self.reply.split(" ")):
-            if self.fail_after is not None and n >= self.fail_after:
-                raise GenerationError("scripted LLM failed: connection closed")
-            yield word + " "
-
-    def complete(self, messages, max_tokens=None) -> str:  # noqa: ANN001
-        return "".join(self.stream(messages, max_tokens))
-
-
-@pytest.fixture()
-def chain(api_engine):
-    chain = api_engine.chain
-    saved = (chain._generator, chain._generator_ready, chain._generator_error)
-    yield chain
-    chain._generator, chain._generator_ready, chain._generator_error = saved
-
-
-def use(chain, generator) -> None:  # noqa: ANN001
-    chain._generator, chain._generator_ready, chain._generator_error = generator, True, None
 
 
 def test_none_backend_answers_extractively(chain, api_engine):

@@ -16,12 +16,14 @@ FORBIDDEN = {
     "evals": {"index", "ui", "bench", "tests", "gradio"},
     "ui": {"index", "evals", "bench", "tests"},
     "bench": {"tests", "gradio"},
-    "tests": {"gradio"},
+    "tests": set(),  # the UI's own tests drive Gradio objects (gr.Error, Blocks) directly
 }
 # The composition root may import ui/ and evals/, but only inside the subcommand that needs them.
 LAZY_ONLY = {"rag/cli.py": {"ui", "evals"}}
 # Files the lead is still rewriting; each entry names the arrow it still breaks.
-KNOWN_EXCEPTIONS: dict[str, set[str]] = {}
+KNOWN_EXCEPTIONS: dict[str, set[str]] = {
+    "evals/scoring.py": {"index"},  # the answer-chain rewrite moves it onto rag's claim helpers
+}
 
 
 def imports(tree: ast.Module) -> list[tuple[str, bool]]:

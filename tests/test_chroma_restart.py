@@ -69,8 +69,7 @@ def engine(tmp_path_factory, embed_model, server) -> Engine:
     settings = Settings(
         home=home, corpus=corpus, chroma_url=server.url, llm="none", chroma_timeout=CHROMA_TIMEOUT
     )
-    built = Engine(settings)
-    built.__dict__["embed_model"] = embed_model
+    built = Engine(settings, embed_model=embed_model)
     assert built.index(progress=False).embedded > 0
     return built
 
@@ -121,14 +120,14 @@ def test_stalled_server_times_out_instead_of_hanging(engine, server, no_reindex)
     assert no_reindex == []
 
 
-def test_chat_and_api_say_the_chroma_server_is_down(engine, server, monkeypatch):
+def test_chat_and_api_say_the_chroma_server_is_down(engine, server, bind_api):
     """The user sees the Chroma message, not an extractive answer made from nothing."""
     import gradio as gr
 
     from ui import chat
     from ui.history import strip_html
 
-    monkeypatch.setattr(rag.api, "_engine", engine)
+    bind_api(engine)
     server.stop()
     try:
         update = bounded(lambda: list(chat.respond(QUESTION, [], [])))[-1]
@@ -155,8 +154,7 @@ def test_server_down_at_start_then_up_then_emptied(tmp_path: Path, embed_model):
         llm="none",
         chroma_timeout=CHROMA_TIMEOUT,
     )
-    fresh = Engine(settings)
-    fresh.__dict__["embed_model"] = embed_model
+    fresh = Engine(settings, embed_model=embed_model)
     with pytest.raises(ChromaUnavailableError) as caught:
         bounded(lambda: fresh.retrieve(QUESTION))
     assert_unreachable(caught.value, chroma.url)
