@@ -16,6 +16,7 @@ import rag
 from index.store import StoreError
 from rag.config import PROJECT_ROOT, Settings
 from rag.engine import ChromaUnavailableError, Engine
+from rag.errors import IndexMissingError
 from tests.helpers import ChromaServer, assert_citations_valid
 
 QUESTION = "Who did Putin appoint to lead the Russian delegation?"
@@ -142,9 +143,10 @@ def test_chat_and_api_say_the_chroma_server_is_down(engine, server, bind_api):
 
 
 def test_server_down_at_start_then_up_then_emptied(tmp_path: Path, embed_model):
-    """A first question while the server is down fails clearly; once it is up, the index is
-    built on first use; a server that comes back without its data is a clear error once, and
-    the next question rebuilds the index from the corpus folder."""
+    """A first question while the server is down fails clearly; once it is up, a question
+    says to run `rag index` (a read never builds the index), and after that one it is
+    answered; a server that comes back without its data is a clear error, and after `rag
+    index` the same engine answers again."""
     corpus = copy_articles(tmp_path / "corpus", ["003_25123ef9c5ee8341.txt"])
     chroma = ChromaServer(tmp_path / "first-data")
     settings = Settings(
@@ -161,12 +163,18 @@ def test_server_down_at_start_then_up_then_emptied(tmp_path: Path, embed_model):
 
     chroma.start()
     try:
+        with pytest.raises(IndexMissingError, match="Run `rag index`"):
+            bounded(lambda: fresh.retrieve(QUESTION))
+        bounded(lambda: fresh.index(progress=False))
         assert bounded(lambda: fresh.retrieve(QUESTION))[0].source.startswith("003")
         chroma.stop()
         chroma.path = tmp_path / "empty-data"  # same port, none of the data
         chroma.start()
         with pytest.raises(ChromaUnavailableError, match="no longer has Newsdesk's collections"):
             bounded(lambda: fresh.retrieve(QUESTION))
+        with pytest.raises(IndexMissingError, match="Run `rag index`"):
+            bounded(lambda: fresh.retrieve(QUESTION))
+        bounded(lambda: fresh.index(progress=False))
         assert bounded(lambda: fresh.retrieve(QUESTION))[0].source.startswith("003")
     finally:
         chroma.stop()
