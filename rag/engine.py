@@ -13,7 +13,6 @@ import chromadb
 from chromadb.errors import ChromaError, NotFoundError
 
 from index import state as index_state
-from index.embedding import ArrayEmbedding, MiniLMEmbedding, OpenAIEmbedding
 from index.keyword import KeywordIndex
 from index.loading import load_folder
 from index.pipeline import IndexReport, IndexStep, update_index
@@ -29,7 +28,8 @@ from index.store import (
     unreachable,
 )
 from rag import redaction
-from rag.config import Settings, _offline_environment, reveal
+from rag.config import Settings, _offline_environment
+from rag.embedders import make_embed_model
 from rag.errors import IndexMissingError, IndexWriteError, QuestionError
 from rag.remote_store import ChromaUnavailableError, ServerCollection
 from rag.retrieval import HybridRetriever
@@ -56,20 +56,6 @@ def check_question(question: object, max_chars: int) -> str:
             "(RAG_MAX_QUESTION_CHARS). Shorten it to the point you want answered."
         )
     return text
-
-
-def make_embed_model(settings: Settings) -> ArrayEmbedding:
-    """The embedding model `settings` configure (MiniLM on this machine, or OpenAI)."""
-    if settings.embed == "openai":
-        # The same endpoint and key as the openai generator (any OpenAI-compatible server).
-        return OpenAIEmbedding(
-            model_name=settings.embed_model,
-            base_url=settings.openai_base_url,
-            api_key=reveal(settings.openai_api_key),
-            timeout=settings.llm_timeout,
-            embed_batch_size=settings.embed_batch,
-        )
-    return MiniLMEmbedding(embed_batch_size=settings.embed_batch)
 
 
 class Engine:

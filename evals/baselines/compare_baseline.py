@@ -50,7 +50,7 @@ def run_baseline(
     kept = {r["id"]: r for r in previous or [] if not r["error"]}
     todo = [i for i in items if i.id not in kept]
     from evals.baselines.plain_llamaindex import TOP_K, PlainLlamaIndex
-    from rag.engine import make_embed_model
+    from rag.embedders import make_embed_model
 
     started = time.perf_counter()
     embed_model = make_embed_model(settings.model_copy(update={"embed": "minilm"}))
