@@ -15,9 +15,9 @@ import time
 from pathlib import Path
 
 import httpx
-import numpy as np
 
 import rag
+from bench.common import percentile
 from evals.dataset import load_items
 from rag.answering import answer_messages
 from rag.config import PROJECT_ROOT, Settings
@@ -27,8 +27,8 @@ RESULTS = Path(__file__).parent / "results"
 
 
 def pct(values: list[float], q: float) -> float:
-    """The q-th percentile (0 when empty)."""
-    return float(np.percentile(values, q)) if values else 0.0
+    """The q-th percentile (bench.common.percentile)."""
+    return percentile(values, q)
 
 
 def prompt_tokens(engine: Engine, question: str) -> int:

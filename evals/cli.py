@@ -8,12 +8,14 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import get_args
+
+from rag.config import LlmBackend, settings_from_args
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The eval options, added to `parser`."""
-    parser.add_argument("--llm", choices=["local", "openai", "none"], help="generator backend")
+    parser.add_argument("--llm", choices=get_args(LlmBackend), help="generator backend")
     parser.add_argument("--corpus", help="corpus folder (default: RAG_CORPUS or the shipped one)")
     parser.add_argument("--qa", type=Path, help="Q&A file (default: evals/qa.jsonl)")
     parser.add_argument("--ids", help="only these question ids, comma-separated (q001,q014)")
@@ -43,17 +45,6 @@ def _split(value: str | None) -> list[str] | None:
     return [v.strip() for v in value.split(",") if v.strip()] if value else None
 
 
-def _settings(args: argparse.Namespace):  # noqa: ANN202 - Settings is imported lazily
-    from rag.config import Settings
-
-    overrides: dict[str, Any] = {}
-    if getattr(args, "corpus", None):
-        overrides["corpus"] = Path(args.corpus)
-    if getattr(args, "llm", None):
-        overrides["llm"] = args.llm
-    return Settings(**overrides)
-
-
 def run_from_args(args: argparse.Namespace) -> int:
     """Run or compare as the arguments say. Exit code 1 when a threshold fails, else 0."""
     if args.compare:
@@ -74,8 +65,14 @@ def run_from_args(args: argparse.Namespace) -> int:
     if not chosen:
         print("error: no question matches the selection.", file=sys.stderr)
         return 2
+    import rag
+
+    settings = settings_from_args(args)
+    # A read never builds the index: a first `rag eval` on a fresh clone builds it here.
+    if rag.configure(settings).ensure_index() is not None:
+        print("No index yet: built it first.", file=sys.stderr)
     results = run_eval(
-        _settings(args),
+        settings,
         chosen,
         progress=not args.quiet,
         subset=len(chosen) < len(items),
@@ -103,7 +100,9 @@ def _judge_only(args: argparse.Namespace) -> int:
     import rag
     from evals.judge_eval import judge_pairs_for, judge_table
 
-    report = judge_pairs_for(rag.api.chain_for(rag.configure(_settings(args))))
+    engine = rag.configure(settings_from_args(args))
+    engine.ensure_index()
+    report = judge_pairs_for(rag.api.chain_for(engine))
     if report is None:
         print("error: the claims judge needs a language model (--llm local or openai).")
         return 2

@@ -12,6 +12,8 @@ import hashlib
 import logging
 import time
 from collections import defaultdict
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,7 +29,21 @@ from index.loading import Article
 
 log = logging.getLogger(__name__)
 
-EMBED_BATCH = 64
+# on_step(name, seconds, items): told after each step of a run what it handled and how long it
+# took (benchmarks time the indexer through it). Names: chunking, records_chunks,
+# records_sentences, chroma_read_<label>, chroma_delete_<label>, embed_<label>,
+# chroma_add_<label> (once per batch), bm25_build, bm25_save; Engine.index adds load_files.
+IndexStep = Callable[[str, float, Sequence[Any]], None]
+
+
+@contextmanager
+def step(on_step: IndexStep | None, name: str) -> Iterator[list[Any]]:
+    """Time the block and tell `on_step` about it with the items the block put in the list."""
+    items: list[Any] = []
+    started = time.perf_counter()
+    yield items
+    if on_step is not None:
+        on_step(name, time.perf_counter() - started, items)
 
 
 @dataclass
@@ -139,17 +155,23 @@ def sync_collection(
     embed_model: Any,
     label: str,
     progress: bool,
+    batch: int = 64,
+    on_step: IndexStep | None = None,
 ) -> SyncResult:
-    """Delete the records that should not exist, then embed and add only the missing ones."""
+    """Delete the records that should not exist, then embed and add only the missing ones,
+    `batch` records at a time."""
     wanted: dict[str, set[str]] = defaultdict(set)
     for record in records:
         wanted[record.source].add(record.id)
-    stored = stored_ids_by_source(collection)
+    with step(on_step, f"chroma_read_{label}") as read:
+        stored = stored_ids_by_source(collection)
+        read.extend(stored)
     to_delete = [i for src, ids in stored.items() for i in ids - wanted.get(src, set())]
     missing = [r for r in records if r.id not in stored.get(r.source, ())]
-    if to_delete:
+    with step(on_step, f"chroma_delete_{label}") as deleted:
         for i in range(0, len(to_delete), 5000):
             collection.delete(ids=to_delete[i : i + 5000])
+        deleted.extend(to_delete)
     store = ChromaVectorStore(chroma_collection=collection)
     bar = tqdm(
         total=len(missing),
@@ -157,11 +179,15 @@ def sync_collection(
         unit=label,
         disable=not (progress and missing),
     )
-    for i in range(0, len(missing), EMBED_BATCH):
-        batch = missing[i : i + EMBED_BATCH]
-        vectors = embed_model.embed([r.text for r in batch])
-        store.add([_node(r, v.tolist()) for r, v in zip(batch, vectors, strict=True)])
-        bar.update(len(batch))
+    for i in range(0, len(missing), batch):
+        part = missing[i : i + batch]
+        with step(on_step, f"embed_{label}") as embedded:
+            vectors = embed_model.embed([r.text for r in part])
+            embedded.extend(part)
+        with step(on_step, f"chroma_add_{label}") as added:
+            store.add([_node(r, v.tolist()) for r, v in zip(part, vectors, strict=True)])
+            added.extend(part)
+        bar.update(len(part))
     bar.close()
     return SyncResult(
         added_files=sum(1 for src in wanted if not stored.get(src)),
@@ -180,22 +206,30 @@ def update_index(
     keyword_dir: Path,
     max_tokens: int,
     progress: bool = True,
+    batch: int = 64,
+    on_step: IndexStep | None = None,
 ) -> IndexReport:
-    """Make both collections and the keyword index in `keyword_dir` match `articles` exactly."""
+    """Make both collections and the keyword index in `keyword_dir` match `articles` exactly.
+
+    Args:
+        batch: records embedded and written per step.
+        on_step: told each step's name, seconds and items (see IndexStep); None: nobody.
+    """
     started = time.perf_counter()
-    chunks = chunk_corpus(articles, max_tokens, embed_model.count_tokens)
+    with step(on_step, "chunking") as chunks:
+        chunks.extend(chunk_corpus(articles, max_tokens, embed_model.count_tokens))
     by_source = {a.source: a for a in articles}
+    with step(on_step, "records_chunks") as chunk_rows:
+        chunk_rows.extend(chunk_records(chunks, by_source))
+    with step(on_step, "records_sentences") as sentence_rows:
+        sentence_rows.extend(sentence_records(chunks))
     result = sync_collection(
-        chunks_collection, chunk_records(chunks, by_source), embed_model, "chunks", progress
+        chunks_collection, chunk_rows, embed_model, "chunks", progress, batch, on_step
     )
     sentences = sync_collection(
-        sentences_collection, sentence_records(chunks), embed_model, "sentences", progress
+        sentences_collection, sentence_rows, embed_model, "sentences", progress, batch, on_step
     )
-
-    ids = [c.id for c in chunks]
-    saved = KeywordIndex.load(keyword_dir)
-    if saved is None or saved.fingerprint != fingerprint(ids):
-        KeywordIndex.build(ids, [c.text for c in chunks]).save(keyword_dir)
+    update_keyword_index(keyword_dir, chunks, on_step)
 
     return IndexReport(
         files=len(articles),
@@ -207,3 +241,19 @@ def update_index(
         deleted=result.deleted + sentences.deleted,
         seconds=time.perf_counter() - started,
     )
+
+
+def update_keyword_index(
+    keyword_dir: Path, chunks: list[Chunk], on_step: IndexStep | None = None
+) -> None:
+    """Rebuild the keyword index in `keyword_dir` unless it already holds exactly `chunks`."""
+    ids = [c.id for c in chunks]
+    saved = KeywordIndex.load(keyword_dir)
+    if saved is not None and saved.fingerprint == fingerprint(ids):
+        return
+    with step(on_step, "bm25_build") as built:
+        keyword = KeywordIndex.build(ids, [c.text for c in chunks])
+        built.extend(ids)
+    with step(on_step, "bm25_save") as saved_ids:
+        keyword.save(keyword_dir)
+        saved_ids.extend(ids)

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
         get_chain,
         get_engine,
         retrieve,
+        using,
         validate_answer,
     )
 
@@ -33,6 +34,7 @@ _API = (
     "get_chain",
     "get_engine",
     "retrieve",
+    "using",
     "validate_answer",
 )
 
@@ -51,6 +53,7 @@ __all__ = [
     "get_engine",
     "retrieve",
     "validate_answer",
+    "using",
 ]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from rag.answering import AnswerChain
@@ -72,6 +73,27 @@ def validate_answer(answer: Answer) -> list[str]:
     sentence per problem (quotes verbatim at their offsets, markers and citations one to one
     and numbered 1..k, support in 0..1, a refusal cites nothing)."""
     return _validate(answer, article_text)
+
+
+_KEEP: Any = object()
+
+
+@contextmanager
+def using(engine: Engine | None = _KEEP) -> Iterator[Engine | None]:
+    """Bind the public functions (rag.ask, rag.retrieve, ...) to `engine` for the block (None:
+    the first call builds one from the environment; no argument: keep the current one), then
+    give the previous engine back, also when the block called `configure` (tests, benches)."""
+    global _engine
+    with _lock:
+        previous = _engine
+        if engine is not _KEEP:
+            _engine = engine
+        bound = _engine
+    try:
+        yield bound
+    finally:
+        with _lock:
+            _engine = previous
 
 
 def retrieve(question: str, top_k: int = 5) -> list[Passage]:

@@ -8,23 +8,29 @@ import logging
 import sys
 import time
 from collections.abc import Callable
-from pathlib import Path
+from typing import TYPE_CHECKING, get_args
 
+from rag.config import LlmBackend, RetrievalMode, settings_from_args
 from rag.errors import RagError
 from rag.types import Answer
 
+if TYPE_CHECKING:
+    from rag.engine import Engine
 
-def _settings(args: argparse.Namespace):  # noqa: ANN202 - Settings is imported lazily
-    from rag.config import Settings
+LLM_CHOICES = list(get_args(LlmBackend))
+MODE_CHOICES = list(get_args(RetrievalMode))
 
-    overrides = {}
-    if getattr(args, "corpus", None):
-        overrides["corpus"] = Path(args.corpus)
-    if getattr(args, "mode", None):
-        overrides["retrieval"] = args.mode
-    if getattr(args, "llm", None):
-        overrides["llm"] = args.llm
-    return Settings(**overrides)
+
+def ready_engine(args: argparse.Namespace) -> Engine:
+    """The public API's engine for these arguments, with an index: a first question on a fresh
+    clone builds it here, deliberately and said on stderr (a read never writes the index)."""
+    import rag
+
+    engine = rag.configure(settings_from_args(args))
+    report = engine.ensure_index()
+    if report is not None:
+        print(f"No index yet, built it first: {report.summary()}", file=sys.stderr)
+    return engine
 
 
 def cmd_index(args: argparse.Namespace) -> int:
@@ -32,8 +38,8 @@ def cmd_index(args: argparse.Namespace) -> int:
     from index import state
 
     started = time.perf_counter()
-    settings = _settings(args)
-    done = None if args.full else state.unchanged(settings)
+    settings = settings_from_args(args)
+    done = None if args.full else state.unchanged(settings.index_place())
     if done is not None:
         print(
             f"Index up to date: {done.get('files')} files, {done.get('chunks')} chunks; nothing "
@@ -52,7 +58,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     """Print ranked passages."""
     import rag
 
-    rag.configure(_settings(args))
+    ready_engine(args)
     passages = rag.retrieve(args.question, top_k=args.top_k)
     if args.json:
         print(json.dumps([p.to_dict() for p in passages], ensure_ascii=False, indent=2))
@@ -84,7 +90,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     """Answer one question."""
     import rag
 
-    rag.configure(_settings(args))
+    ready_engine(args)
     answer = rag.ask(args.question)
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
@@ -97,7 +103,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
     """A terminal chat with history and streaming."""
     import rag
 
-    rag.configure(_settings(args))
+    ready_engine(args)
     history: list[dict[str, str]] = []
     print("Newsdesk chat: ask about the news corpus. Empty line or Ctrl-D to quit.")
     while True:
@@ -133,7 +139,7 @@ def cmd_ui(args: argparse.Namespace) -> int:
     import rag
     from ui.app import launch
 
-    engine = rag.configure(_settings(args))
+    engine = rag.configure(settings_from_args(args))
     print(engine.index(progress=False).summary())  # the first question does not wait for it
     launch(args.host, args.port)
     return 0
@@ -174,8 +180,8 @@ def build_parser() -> argparse.ArgumentParser:
         description="Retrieve ranked passages with title, score and offsets.",
     )
     p.add_argument("question")
-    p.add_argument("-k", "--top-k", type=int, default=5, help="passages to show (default 5)")
-    p.add_argument("--mode", choices=["hybrid", "vector", "bm25"], help="retrieval mode")
+    p.add_argument("-k", "--top-k", type=int, help="passages to show (default RAG_TOP_K, 5)")
+    p.add_argument("--mode", choices=MODE_CHOICES, help="retrieval mode")
     p.add_argument("--corpus", help="corpus folder")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.set_defaults(func=cmd_search)
@@ -186,7 +192,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Answer one question; every claim cites its article and quote.",
     )
     p.add_argument("question")
-    p.add_argument("--llm", choices=["local", "openai", "none"], help="generator backend")
+    p.add_argument("--llm", choices=LLM_CHOICES, help="generator backend")
     p.add_argument("--corpus", help="corpus folder")
     p.add_argument("--json", action="store_true", help="print the Answer as JSON")
     p.set_defaults(func=cmd_ask)
@@ -196,7 +202,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="chat in the terminal (follow-up questions, streaming)",
         description="A terminal chat that keeps history for follow-up questions.",
     )
-    p.add_argument("--llm", choices=["local", "openai", "none"], help="generator backend")
+    p.add_argument("--llm", choices=LLM_CHOICES, help="generator backend")
     p.add_argument("--corpus", help="corpus folder")
     p.set_defaults(func=cmd_chat)
 
@@ -208,7 +214,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--host", help="address to bind (default RAG_UI_HOST or 127.0.0.1)")
     p.add_argument("--port", type=int, help="port (default RAG_UI_PORT or 7860)")
-    p.add_argument("--llm", choices=["local", "openai", "none"], help="generator backend")
+    p.add_argument("--llm", choices=LLM_CHOICES, help="generator backend")
     p.add_argument("--corpus", help="corpus folder")
     p.set_defaults(func=cmd_ui)
 
@@ -233,6 +239,9 @@ def main(argv: list[str] | None = None) -> int:
         format="%(levelname)s %(name)s: %(message)s",
     )
     func: Callable[[argparse.Namespace], int] = args.func
+    from rag.signals import exit_cleanly_on_signals
+
+    exit_cleanly_on_signals()  # SIGTERM/SIGHUP must not leave a llama.cpp server behind
     try:
         return func(args)
     except RagError as exc:

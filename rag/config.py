@@ -4,12 +4,28 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import BaseModel, Field, SecretStr
+from pydantic import AliasChoices, BaseModel, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+if TYPE_CHECKING:
+    from index.state import IndexPlace
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# The choices of a setting are its type: the CLI derives its own choices from these.
+EmbedBackend = Literal["minilm", "openai"]
+RetrievalMode = Literal["hybrid", "vector", "bm25"]
+LlmBackend = Literal["local", "openai", "none"]
+SECRET_FIELDS = ("chroma_token", "openai_api_key", "ui_password")
+
+
+def reveal(value: SecretStr | str | None) -> str | None:
+    """The plain value of a secret field (model_copy(update=...) may have stored a str)."""
+    if isinstance(value, SecretStr):
+        return value.get_secret_value() or None
+    return value or None
 
 
 def _offline_environment() -> None:
@@ -82,6 +98,8 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(
         env_prefix="RAG_", env_file=".env", extra="ignore", env_nested_delimiter="__"
     )
+    # Fields with a validation_alias (the OPENAI_* names) may still be given by field name.
+    model_config["populate_by_name"] = True
 
     home: Path = Field(Path(".rag"), description="Data folder: index, caches, assembled models.")
     corpus: Path = Field(PROJECT_ROOT / "corpus", description="Folder of articles to index.")
@@ -96,18 +114,38 @@ class Settings(BaseSettings):
         30.0, gt=0, description="Seconds a Chroma server request may take before it counts as down."
     )
 
-    embed: Literal["minilm", "openai"] = Field("minilm", description="Embedding backend.")
+    embed: EmbedBackend = Field("minilm", description="Embedding backend.")
     embed_model: str = Field("text-embedding-3-small", description="OpenAI embedding model.")
+    embed_batch: int = Field(32, ge=1, le=4096, description="Texts per embedding-model call.")
+    index_batch: int = Field(
+        64, ge=1, le=50_000, description="Records embedded and written per step of `rag index`."
+    )
     chunk_tokens: int = Field(200, ge=32, le=256, description="Max word-piece tokens a chunk.")
 
-    retrieval: Literal["hybrid", "vector", "bm25"] = Field("hybrid", description="Search mode.")
+    retrieval: RetrievalMode = Field("hybrid", description="Search mode.")
     top_k: int = Field(5, ge=1, le=50, description="Passages returned by retrieve().")
     candidates: int = Field(30, ge=1, description="Candidates per retriever before fusion.")
     rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
     max_question_chars: int = Field(2000, ge=10, description="Longest question accepted.")
 
-    llm: Literal["local", "openai", "none"] | None = Field(
+    llm: LlmBackend | None = Field(
         None, description="Generator; unset: openai if OPENAI_API_KEY/BASE_URL is set, else local."
+    )
+    # The usual OpenAI variable names (also in .env); RAG_OPENAI_* work too.
+    openai_api_key: SecretStr | None = Field(
+        None,
+        validation_alias=AliasChoices("OPENAI_API_KEY", "RAG_OPENAI_API_KEY"),
+        description="Key for OpenAI or a compatible server (generation and embeddings).",
+    )
+    openai_base_url: str | None = Field(
+        None,
+        validation_alias=AliasChoices("OPENAI_BASE_URL", "RAG_OPENAI_BASE_URL"),
+        description="OpenAI-compatible endpoint; unset = api.openai.com.",
+    )
+    ui_password: SecretStr | None = Field(
+        None,
+        validation_alias=AliasChoices("RAG_UI_PASSWORD"),
+        description="The chat UI's password (set for the UI), read here so it is redacted too.",
     )
     llm_model: str = Field("gpt-4o-mini", description="Model name for the openai backend.")
     llm_gguf: Path | None = Field(None, description="Another GGUF file for the local backend.")
@@ -136,9 +174,23 @@ class Settings(BaseSettings):
         """The generator in use: the explicit RAG_LLM, else openai when configured, else local."""
         if self.llm:
             return self.llm
-        if os.environ.get("OPENAI_API_KEY") or os.environ.get("OPENAI_BASE_URL"):
+        if reveal(self.openai_api_key) or self.openai_base_url:
             return "openai"
         return "local"
+
+    def secret_values(self) -> list[str]:
+        """The plain values of every secret this object holds (for redaction)."""
+        values = (reveal(getattr(self, name)) for name in SECRET_FIELDS)
+        return [v.strip() for v in values if v and v.strip()]
+
+    def index_place(self) -> IndexPlace:
+        """Where the index lives and what it depends on, for index/state.py."""
+        from index.state import IndexPlace
+
+        config: dict[str, Any] | None = None
+        if not self.chroma_url:
+            config = self.model_dump(mode="json", exclude=set(SECRET_FIELDS))
+        return IndexPlace(self.home, self.corpus, self.chroma_path, self.keyword_path, config)
 
     @property
     def model_path(self) -> Path:
@@ -149,6 +201,18 @@ class Settings(BaseSettings):
     def keyword_path(self) -> Path:
         """Folder of the persisted BM25 index."""
         return self.home / "keyword"
+
+
+def settings_from_args(args: object) -> Settings:
+    """Settings from the environment, with what the command line gave (`corpus`, `mode`,
+    `llm` attributes of an argparse namespace; unset or None ones are left alone)."""
+    fields = {"corpus": "corpus", "mode": "retrieval", "llm": "llm"}
+    overrides: dict[str, Any] = {}
+    for attribute, field in fields.items():
+        value = getattr(args, attribute, None)
+        if value:
+            overrides[field] = Path(value) if field == "corpus" else value
+    return Settings(**overrides)
 
 
 class UiSettings(BaseSettings):

@@ -4,17 +4,15 @@ server, or the embedded llama.cpp server)."""
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 import httpx
 from openai import OpenAI, OpenAIError
 
-from rag.config import Settings
+from rag.config import Settings, reveal
 from rag.errors import RagError
-from rag.local_llm import MODEL_ALIAS, LocalServer, assemble_model, shared_server
+from rag.local_llm import MODEL_ALIAS, LocalServer, local_server
 from rag.redaction import redact
 
 log = logging.getLogger(__name__)
@@ -158,18 +156,12 @@ def make_generator(settings: Settings) -> ChatGenerator | None:
         return ChatGenerator(
             "openai",
             settings.llm_model,
-            os.environ.get("OPENAI_BASE_URL"),
-            os.environ.get("OPENAI_API_KEY"),
+            settings.openai_base_url,
+            reveal(settings.openai_api_key),
             settings.llm_timeout,
             settings.llm_max_tokens,
         )
-    model = settings.llm_gguf or assemble_model(settings.model_path)
-    server = shared_server(
-        Path(model),
-        settings.llm_threads,
-        settings.llm_context,
-        settings.home / "logs" / "llama-server.log",
-    )
+    server = local_server(settings)
     return ChatGenerator(
         "local",
         MODEL_ALIAS,

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -12,8 +11,8 @@ from pathlib import Path
 import httpx
 
 import rag
-from rag.engine import Engine
 from rag.validation import validate_answer
+from tests.fakes import free_port
 
 
 def assert_citations_valid(answer: rag.Answer, corpus: Path) -> None:
@@ -27,13 +26,6 @@ def assert_citations_valid(answer: rag.Answer, corpus: Path) -> None:
 
     assert validate_answer(answer, article_text) == [], answer
     assert all(c.title for c in answer.citations), answer
-
-
-def free_port() -> int:
-    """An unused TCP port on 127.0.0.1."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class ChromaServer:
@@ -79,13 +71,6 @@ class ChromaServer:
             self.process.kill()
             self.process.wait()
         self.process = None
-
-
-def engine_like(base: Engine, **overrides: object) -> Engine:
-    """An Engine over `base`'s index and embedding model, with other settings."""
-    engine = Engine(base.settings.model_copy(update=overrides))
-    engine.__dict__["embed_model"] = base.embed_model
-    return engine
 
 
 INJECTED_ARTICLE = (

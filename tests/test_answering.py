@@ -1,56 +1,14 @@
 """The answer chain on the real index, with scripted generators standing in for the LLM."""
 
-from collections.abc import Iterator
-
 import pytest
 
 import rag
-from rag.answering import AnswerChain
 from rag.condense import check_history, heuristic_standalone
-from rag.generation import GenerationError
 from rag.prompts import NOT_IN_SOURCES, REFUSAL_TEXT
+from tests.fakes import ScriptedGenerator, use
 from tests.helpers import assert_citations_valid
 
 MEDINSKY = "Who did Putin appoint to lead the Russian delegation in Istanbul?"
-
-
-class ScriptedGenerator:
-    """Replays a fixed reply; optionally fails after some deltas, like a dying server."""
-
-    name = "scripted"
-
-    def __init__(self, reply: str, fail_after: int | None = None, p_yes: float = 0.95) -> None:
-        self.reply = reply
-        self.fail_after = fail_after
-        self.p_yes = p_yes
-        self.messages: list[list[dict[str, str]]] = []
-        self.judged: list[list[dict[str, str]]] = []
-
-    def stream(self, messages, max_tokens=None) -> Iterator[str]:  # noqa: ANN001
-        self.messages.append(messages)
-        for n, word in enumerate(self.reply.split(" ")):
-            if self.fail_after is not None and n >= self.fail_after:
-                raise GenerationError("scripted LLM failed: connection closed")
-            yield word + " "
-
-    def complete(self, messages, max_tokens=None) -> str:  # noqa: ANN001
-        return "".join(self.stream(messages, max_tokens))
-
-    def yes_probability(self, messages) -> float:  # noqa: ANN001
-        self.judged.append(messages)
-        return self.p_yes(messages) if callable(self.p_yes) else self.p_yes
-
-
-@pytest.fixture()
-def chain(api_engine):
-    chain = rag.api.chain_for(api_engine)
-    yield chain
-    rag.api.bind(chain)
-
-
-def use(chain, generator) -> AnswerChain:  # noqa: ANN001
-    """Bind a chain over chain.engine that answers with `generator` to the public API."""
-    return rag.api.bind(AnswerChain(chain.engine, generator))
 
 
 def test_none_backend_answers_extractively(chain, api_engine):

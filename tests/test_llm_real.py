@@ -10,10 +10,11 @@ import pytest
 
 import rag
 from rag.api import chain_for
-from rag.config import PROJECT_ROOT
+from rag.config import PROJECT_ROOT, Settings
 from rag.engine import Engine
-from rag.local_llm import MODEL_ALIAS, assemble_model, free_port, shared_server
-from tests.helpers import assert_citations_valid, engine_like, injected_corpus
+from rag.local_llm import MODEL_ALIAS, local_server
+from tests.fakes import engine_like, free_port
+from tests.helpers import assert_citations_valid, injected_corpus
 
 MODEL_DIR = PROJECT_ROOT / ".rag" / "models"
 pytestmark = pytest.mark.slow
@@ -77,12 +78,17 @@ def test_instructions_inside_a_document_are_ignored(tmp_path, corpus_engine):
 
 
 def test_openai_backend_against_a_real_compatible_server(corpus_engine, monkeypatch):
-    server = shared_server(
-        assemble_model(MODEL_DIR), 2, 4096, corpus_engine.settings.home / "l.log"
-    )
+    server = local_server(Settings(model_dir=MODEL_DIR, llm_threads=2, llm_context=4096))
     monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test-not-a-real-key")
-    engine = engine_with(corpus_engine, llm=None, llm_model=MODEL_ALIAS)
+    env = Settings()  # the usual variables, as a user sets them
+    engine = engine_with(
+        corpus_engine,
+        llm=None,
+        llm_model=MODEL_ALIAS,
+        openai_base_url=env.openai_base_url,
+        openai_api_key=env.openai_api_key,
+    )
     assert engine.settings.llm_backend == "openai"
     answer = chain_for(engine).ask(
         "Who did Putin appoint to lead the Russian delegation in Istanbul?"
@@ -92,8 +98,8 @@ def test_openai_backend_against_a_real_compatible_server(corpus_engine, monkeypa
 
 
 def test_dead_server_falls_back_quickly(corpus_engine, monkeypatch):
-    monkeypatch.setenv("OPENAI_BASE_URL", f"http://127.0.0.1:{free_port()}/v1")
-    engine = engine_with(corpus_engine, llm="openai")
+    dead = f"http://127.0.0.1:{free_port()}/v1"
+    engine = engine_with(corpus_engine, llm="openai", openai_base_url=dead)
     started = time.monotonic()
     answer = chain_for(engine).ask(
         "Who did Putin appoint to lead the Russian delegation in Istanbul?"
@@ -109,8 +115,8 @@ def test_silent_server_times_out_then_falls_back(corpus_engine, monkeypatch):
     listener.listen()
     held = []
     threading.Thread(target=lambda: held.append(listener.accept()), daemon=True).start()
-    monkeypatch.setenv("OPENAI_BASE_URL", f"http://127.0.0.1:{listener.getsockname()[1]}/v1")
-    engine = engine_with(corpus_engine, llm="openai", llm_timeout=2.0)
+    silent = f"http://127.0.0.1:{listener.getsockname()[1]}/v1"
+    engine = engine_with(corpus_engine, llm="openai", llm_timeout=2.0, openai_base_url=silent)
     started = time.monotonic()
     answer = chain_for(engine).ask(
         "Who did Putin appoint to lead the Russian delegation in Istanbul?"

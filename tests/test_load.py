@@ -26,7 +26,7 @@ from bench.load_bench import (
 )
 from rag.api import chain_for
 from rag.config import PROJECT_ROOT
-from tests.helpers import engine_like
+from tests.fakes import engine_like
 
 pytestmark = [
     # Gradio 6.31's queue calls pandas APIs that pandas 3 deprecates; not ours to fix.

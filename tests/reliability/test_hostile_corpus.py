@@ -19,13 +19,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import rag
 from index.loading import MAX_FILE_BYTES, CorpusError, load_folder
 from rag.api import chain_for
 from rag.cli import main
 from rag.engine import Engine
+from tests.fakes import engine_for
 from tests.helpers import assert_citations_valid
-from tests.reliability.corpora import ARTICLES, BRIDGE_QUESTION, engine_for, write_articles
+from tests.reliability.corpora import ARTICLES, BRIDGE_QUESTION, write_articles
 from tests.test_indexing import _assert_consistent
 
 
@@ -218,8 +218,8 @@ def test_file_changed_during_a_run_is_consistent_after_the_next_run(
     """A run indexes the text it read; the next run swaps exactly that file's chunks, leaving no
     duplicates and every chunk equal to file_text[start:end]."""
     bridge = tiny_corpus / "bridge.txt"
-    engine = engine_for(tmp_path / "home", tiny_corpus, embed_model)
-    engine.__dict__["embed_model"] = ChangesFileMidRun(embed_model, lambda: CHANGES[change](bridge))
+    changing = ChangesFileMidRun(embed_model, lambda: CHANGES[change](bridge))
+    engine = engine_for(tmp_path / "home", tiny_corpus, changing)
     first = engine.index(progress=False)
     assert first.files == len(ARTICLES)  # the run finished with what it had read
     ids = engine.collection.get()["ids"]
@@ -246,7 +246,6 @@ def test_a_corpus_left_with_nothing_readable_is_a_clear_error_and_keeps_the_inde
     assert tiny_engine.collection.count() == count  # nothing deleted on a bad run
 
     monkeypatch.setenv("RAG_HOME", str(tiny_engine.settings.home))
-    monkeypatch.setattr(rag.api, "_engine", None)  # restored after the test
     assert main(["index", "-q", "--corpus", str(tiny_corpus)]) == 1
     err = capsys.readouterr().err
     assert "holds no readable article" in err and "then run `rag index`" in err
