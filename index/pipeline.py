@@ -80,6 +80,9 @@ def chunk_records(chunks: list[Chunk], articles: dict[str, Article]) -> list[Rec
             "end": c.end,
             "outlet": article.outlet or "",
             "date": article.date or "",
+            "url": article.url or "",
+            "author": article.author or "",
+            "format": article.format,
         }
         records.append(Record(c.id, c.source, c.text, meta))
     return records

@@ -15,20 +15,49 @@ from rag.types import Answer, Citation, Passage
 
 if TYPE_CHECKING:
     from rag.api import ask, ask_stream, configure, get_engine, retrieve
+    from rag.library import (
+        AddReport,
+        ArticleInfo,
+        LibraryError,
+        add_files,
+        add_url,
+        article_text,
+        articles,
+        remove_article,
+    )
 
 _API = ("ask", "ask_stream", "configure", "get_engine", "retrieve")
+# The corpus-management functions (rag/library.py), used by `rag add` and the chat.
+_LIBRARY = (
+    "AddReport",
+    "ArticleInfo",
+    "LibraryError",
+    "add_files",
+    "add_url",
+    "article_text",
+    "articles",
+    "remove_article",
+)
 
 __all__ = [
+    "AddReport",
     "Answer",
+    "ArticleInfo",
     "Citation",
+    "LibraryError",
     "Passage",
     "QuestionError",
     "RagError",
     "Settings",
+    "add_files",
+    "add_url",
+    "article_text",
+    "articles",
     "ask",
     "ask_stream",
     "configure",
     "get_engine",
+    "remove_article",
     "retrieve",
 ]
 
@@ -37,6 +66,8 @@ def __getattr__(name: str) -> Any:
     """rag.ask, rag.retrieve, ... (and the rag.api module) imported when first used."""
     if name in _API:
         return getattr(importlib.import_module("rag.api"), name)
+    if name in _LIBRARY:
+        return getattr(importlib.import_module("rag.library"), name)
     if name == "api":
         return importlib.import_module("rag.api")
     raise AttributeError(f"module 'rag' has no attribute {name!r}")

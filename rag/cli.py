@@ -48,6 +48,21 @@ def cmd_index(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_add(args: argparse.Namespace) -> int:
+    """Add files or fetched pages to the corpus, then index them."""
+    import rag
+
+    rag.configure(_settings(args))
+    urls = [t for t in args.targets if t.startswith(("http://", "https://"))]
+    files = [t for t in args.targets if t not in urls]
+    reports = [rag.add_files(files, overwrite=args.overwrite)] if files else []
+    reports += [rag.add_url(url) for url in urls]
+    for report in reports:
+        for line in report.lines():
+            print(line)
+    return 0 if any(r.changed for r in reports) or not any(r.skipped for r in reports) else 1
+
+
 def cmd_search(args: argparse.Namespace) -> int:
     """Print ranked passages."""
     import rag
@@ -167,6 +182,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="check every chunk against the store even when no file seems changed",
     )
     p.set_defaults(func=cmd_index)
+
+    p = sub.add_parser(
+        "add",
+        help="add article files or web pages to the corpus and index them",
+        description="Copy files (.txt .md .html .pdf .xml .jsonl .csv) or fetch http(s) pages "
+        "into the corpus folder, then index them. An existing article is kept unless "
+        "--overwrite is given.",
+    )
+    p.add_argument("targets", nargs="+", metavar="FILE|URL", help="a file path or a page URL")
+    p.add_argument("--overwrite", action="store_true", help="replace articles of the same name")
+    p.add_argument("--corpus", help="corpus folder (default: RAG_CORPUS or the shipped corpus)")
+    p.set_defaults(func=cmd_add)
 
     p = sub.add_parser(
         "search",

@@ -72,6 +72,18 @@ class Settings(BaseSettings):
         "(bench/calibrate_relevance.py: the highest value that refuses no answerable eval item).",
     )
 
+    add_max_bytes: int = Field(
+        20 << 20, ge=1, description="Largest file accepted by `rag add` and the indexer (bytes)."
+    )
+    add_max_files: int = Field(20, ge=1, description="Most files one `rag add` call accepts.")
+    fetch_timeout: float = Field(20.0, gt=0, description="Seconds `rag add URL` waits on a page.")
+    fetch_max_redirects: int = Field(5, ge=0, description="Redirects `rag add URL` follows.")
+
+    @property
+    def texts_path(self) -> Path:
+        """Folder of extracted article texts (HTML, PDF, feeds, exports), keyed by file hash."""
+        return self.home / "texts"
+
     @property
     def chroma_path(self) -> Path:
         """Local Chroma folder (used when chroma_url is unset)."""

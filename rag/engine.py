@@ -182,7 +182,8 @@ class Engine:
         self._reopen_if_replaced()
         before = index_state.corpus_fingerprint(self.settings)
         index_state.forget(self.settings)
-        articles = load_folder(self.settings.corpus)
+        s = self.settings
+        articles = load_folder(s.corpus, texts_dir=s.texts_path, max_bytes=s.add_max_bytes)
         try:
             report = update_index(
                 articles,
