@@ -16,10 +16,12 @@ from rag.types import Answer, Citation, Passage
 if TYPE_CHECKING:
     from rag.api import ask, ask_stream, configure, get_engine, retrieve
     from rag.library import (
+        AddLimits,
         AddReport,
         ArticleInfo,
         LibraryError,
         add_files,
+        add_limits,
         add_url,
         article_text,
         articles,
@@ -29,10 +31,12 @@ if TYPE_CHECKING:
 _API = ("ask", "ask_stream", "configure", "get_engine", "retrieve")
 # The corpus-management functions (rag/library.py), used by `rag add` and the chat.
 _LIBRARY = (
+    "AddLimits",
     "AddReport",
     "ArticleInfo",
     "LibraryError",
     "add_files",
+    "add_limits",
     "add_url",
     "article_text",
     "articles",
@@ -40,6 +44,7 @@ _LIBRARY = (
 )
 
 __all__ = [
+    "AddLimits",
     "AddReport",
     "Answer",
     "ArticleInfo",
@@ -50,6 +55,7 @@ __all__ = [
     "RagError",
     "Settings",
     "add_files",
+    "add_limits",
     "add_url",
     "article_text",
     "articles",

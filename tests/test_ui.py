@@ -47,7 +47,7 @@ def shipped_texts(monkeypatch):
             raise rag.RagError(f"{source!r} is not an article of the corpus.")
         return path.read_text(encoding="utf-8")
 
-    monkeypatch.setattr(rag, "article_text", article_text, raising=False)
+    monkeypatch.setattr(rag, "article_text", article_text)
 
 
 def answer_with(text: str, citations: list[rag.Citation], **fields) -> rag.Answer:

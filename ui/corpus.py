@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
+from pathlib import PurePath
 from typing import Any
 
 from ui.render import escape_text
@@ -20,7 +21,8 @@ def article_table(articles: Sequence[Any]) -> str:
         f'<tr data-source="{html.escape(a.source, quote=True)}">'
         f'<td class="nd-col-title">{escape_text(a.title or a.source)}'
         f"<div><code>{escape_text(a.source)}</code></div></td>"
-        f"<td>{escape_text(a.outlet or '')}</td><td>{escape_text(a.date or '')}</td>"
+        f"<td>{escape_text(a.outlet or '')}</td>"
+        f'<td class="nd-col-date">{escape_text(a.date or "")}</td>'
         f'<td class="nd-col-num">{int(a.chunks)}</td></tr>'
         for a in articles
     )
@@ -43,14 +45,15 @@ _KINDS = (
 
 
 def report_html(report: Any, action: str = "Upload") -> str:
-    """What an add or remove call did, one line per file with its reason (rag.AddReport)."""
+    """What an add or remove call did, one line per file with its reason (rag.AddReport).
+    Files are named without their folder: Gradio's temporary upload path means nothing here."""
     items = []
     for field, label, kind in _KINDS:
         for name, reason in getattr(report, field, None) or []:
             why = f": {escape_text(reason)}" if reason else ""
             items.append(
                 f'<li class="{kind} nd-report-{field}"><b>{label}</b> '
-                f"<code>{escape_text(name)}</code>{why}</li>"
+                f"<code>{escape_text(PurePath(name).name or name)}</code>{why}</li>"
             )
     summary = str(getattr(report, "index", "") or "")  # the indexing run's summary
     foot = f'<div class="nd-report-foot">{escape_text(summary)}</div>' if summary else ""

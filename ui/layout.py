@@ -145,12 +145,14 @@ def side_column(limits: str, suffixes: Sequence[str]) -> SideParts:
             report = gr.HTML("", elem_id="nd-report", js_on_load=None)
             table = gr.HTML(message_html("Loading the article list\u2026", "nd-idle"),
                             elem_id="nd-corpus", js_on_load=None)  # fmt: skip
-            with gr.Row(equal_height=True):
+            with gr.Row(elem_id="nd-remove-row"):
                 remove_choice = gr.Dropdown(
                     choices=[], value=None, label="Article to remove", scale=4,
                     elem_id="nd-remove-choice",
                 )  # fmt: skip
-                remove = gr.Button("Remove", variant="stop", scale=1, elem_id="nd-remove")
+                remove = gr.Button(
+                    "Remove", variant="stop", size="md", scale=1, min_width=90, elem_id="nd-remove"
+                )
             refresh = gr.Button("Refresh list", size="sm", elem_id="nd-refresh")
     return SideParts(
         tabs, sources, passages, upload, replace, report, table, remove_choice, remove,

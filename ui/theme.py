@@ -155,17 +155,22 @@ blockquote.nd-context mark {
   font-size: 0.72rem; font-weight: 700; text-transform: uppercase; letter-spacing: 0.05em;
   color: var(--body-text-color-subdued); margin-right: 4px;
 }
-#nd-corpus { max-height: 420px; overflow-y: auto; }
+#nd-corpus { max-height: 420px; overflow-y: auto !important; }
 .nd-corpus-count { font-size: 0.8rem; color: var(--body-text-color-subdued); margin: 2px 0 6px; }
-table.nd-corpus { width: 100%; border-collapse: collapse; font-size: 0.85rem; }
+table.nd-corpus {
+  width: 100%; border-collapse: collapse; font-size: 0.85rem; border: none !important;
+}
 table.nd-corpus th {
   text-align: left; font-size: 0.72rem; text-transform: uppercase; letter-spacing: 0.05em;
-  color: var(--body-text-color-subdued); border-bottom: 1px solid var(--border-color-primary);
-  padding: 4px 6px;
+  color: var(--body-text-color-subdued); padding: 4px 6px; border: none !important;
+  border-bottom: 1px solid var(--border-color-primary) !important;
 }
 table.nd-corpus td {
-  padding: 6px; border-bottom: 1px solid var(--border-color-primary); vertical-align: top;
+  padding: 6px; vertical-align: top; border: none !important;
+  border-bottom: 1px solid var(--border-color-primary) !important;
 }
+td.nd-col-date { white-space: nowrap; }
+#nd-remove-row { align-items: end; }
 td.nd-col-title { font-weight: 600; line-height: 1.35; }
 td.nd-col-title code { font-weight: 400; font-size: 0.72rem; background: none; padding: 0; }
 td.nd-col-num { text-align: right; font-variant-numeric: tabular-nums; }
