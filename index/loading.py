@@ -15,7 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from index.formats import Extracted, ExtractionError
+from index.formats.export import extract_csv, extract_jsonl
+from index.formats.feed import extract_feed
+from index.formats.html import extract_html
 from index.formats.markdown import extract_markdown
+from index.formats.pdf import extract_pdf
 from index.formats.text import extract_text
 from index.texts import TextStore
 
@@ -25,7 +29,14 @@ Extractor = Callable[[bytes, str], list[Extracted]]
 # Formats whose article text is the file's own text (offsets point into the file on disk).
 OWN_TEXT: dict[str, Extractor] = {".txt": extract_text, ".md": extract_markdown}
 # Formats whose text is extracted and kept in the text store.
-EXTRACTED: dict[str, Extractor] = {}
+EXTRACTED: dict[str, Extractor] = {
+    ".html": extract_html,
+    ".htm": extract_html,
+    ".pdf": extract_pdf,
+    ".xml": extract_feed,
+    ".jsonl": extract_jsonl,
+    ".csv": extract_csv,
+}
 SUPPORTED_SUFFIXES = tuple(OWN_TEXT) + tuple(EXTRACTED)
 METADATA_FILE = "metadata.json"
 ITEM_SEPARATOR = "#"

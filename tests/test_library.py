@@ -6,7 +6,7 @@ import pytest
 
 import rag
 from tests.conftest import CORPUS
-from tests.ingest_helpers import bound_engine, snapshot
+from tests.ingest_helpers import FIXTURES, bound_engine, make_image_pdf, snapshot
 
 FRONT_MATTER_MD = """---
 title: Talks resume in Istanbul
@@ -125,3 +125,55 @@ def test_remove_article_drops_its_chunks(library, tmp_path):
         with pytest.raises(rag.LibraryError, match="is not an article"):
             rag.remove_article(source)
     assert snapshot(library) == before
+
+
+def test_bad_pages_pdfs_feeds_and_exports_change_nothing(library, tmp_path):
+    files = {
+        "scripts.html": b"<html><head><style>body{color:red}</style><script>var a=1;</script>"
+        b"</head><body><script>track()</script></body></html>",
+        "garbage.html": b"\x00\x01\x02\x03 not html",
+        "corrupt.pdf": b"%PDF-1.7\n1 0 obj << /Type /Catalog >> broken",
+        "notes.xml": b"<?xml version='1.0'?><notes><note>Buy milk</note></notes>",
+        "titles.xml": b"<rss version='2.0'><channel><title>T</title><item><title>Only a "
+        b"title</title><link>https://example.com/a</link></item></channel></rss>",
+        "rows.jsonl": b'{"title": "no text here"}\nnot json\n',
+        "rows.csv": b"title,url\nA headline,https://example.com/a\n",
+    }
+    for name, data in files.items():
+        (tmp_path / name).write_bytes(data)
+    scan = make_image_pdf(tmp_path / "scan.pdf")
+    huge = tmp_path / "huge.html"
+    with huge.open("wb") as handle:
+        handle.truncate(50 << 20)
+    paths = [tmp_path / n for n in files] + [scan, huge]
+    before = snapshot(library)
+    report = rag.add_files(paths)
+    reasons = {name.rsplit("/", 1)[-1]: why for name, why in report.skipped}
+    assert not report.changed and len(reasons) == len(paths)
+    assert "no article text (only markup, scripts, styles" in reasons["scripts.html"]
+    assert "binary" in reasons["garbage.html"]
+    assert "not a readable PDF" in reasons["corrupt.pdf"]
+    assert "no text layer (a scanned or image-only PDF)" in reasons["scan.pdf"]
+    assert "not an RSS or Atom feed" in reasons["notes.xml"]
+    assert "no item with text" in reasons["titles.xml"]
+    assert "no row has article text" in reasons["rows.jsonl"]
+    assert "no row has article text" in reasons["rows.csv"]
+    assert "50.0 MiB, over the 20 MiB limit" in reasons["huge.html"]
+    assert snapshot(library) == before
+
+
+def test_add_a_page_and_a_feed(library):
+    page = FIXTURES / "metro-daily-tram-extension.html"
+    feed = FIXTURES / "world-desk-feed.xml"
+    report = rag.add_files([page, feed])
+    assert [n for n, _ in report.added] == [page.name, feed.name]
+    sources = {a.source for a in rag.articles()}
+    assert {page.name, feed.name + "#1", feed.name + "#2"} <= sources
+    passage = rag.retrieve("How often will the airport trams run?", top_k=1)[0]
+    assert passage.source == page.name
+    assert rag.article_text(page.name)[passage.start : passage.end] == passage.text
+    with pytest.raises(rag.LibraryError, match="items of a feed or export are removed"):
+        rag.remove_article(feed.name + "#1")
+    report = rag.remove_article(feed.name)
+    assert "2 removed" in report.index  # both items of the feed
+    assert not any(a.source.startswith(feed.name) for a in rag.articles())
