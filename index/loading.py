@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import datetime
 import hashlib
 import json
 import logging
@@ -38,6 +39,16 @@ class Article:
     date: str | None = None
     url: str | None = None
     content_hash: str = field(default="")
+
+
+def date_number(iso: str | None) -> int:
+    """YYYYMMDD of an ISO date (a timestamp counts by its date) as an int, what date filters
+    compare; 0 when the date is unknown or not a real date."""
+    try:
+        day = datetime.date.fromisoformat(str(iso or "")[:10])
+    except ValueError:
+        return 0
+    return day.year * 10000 + day.month * 100 + day.day
 
 
 def _control_share(text: str) -> float:
