@@ -133,7 +133,6 @@ def cmd_ask(args: argparse.Namespace) -> int:
 def cmd_chat(args: argparse.Namespace) -> int:
     """A terminal chat with history and streaming."""
     import rag
-
     from rag.filters import check_filters
 
     rag.configure(_settings(args))

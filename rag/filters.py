@@ -30,7 +30,7 @@ class Filters:
 
     def to_dict(self) -> dict[str, Any]:
         """The filters as the public API takes them (only the fields that narrow)."""
-        values = {"sources": self.sources, "outlets": self.outlets}
+        values: dict[str, Any] = {"sources": self.sources, "outlets": self.outlets}
         values |= {"since": self.since, "until": self.until}
         return {k: list(v) if isinstance(v, tuple) else v for k, v in values.items() if v}
 

@@ -116,12 +116,14 @@ class HybridRetriever:
         """(chunk id, fused score) pairs for the question, best first (k at most)."""
         return self.fused_ids(question, query_vector, k, filters)[:k]
 
-    def _rows(self, ids: list[str]) -> dict[str, tuple[str, dict[str, Any], Any]]:
+    def _rows(self, ids: list[str]) -> dict[str, tuple[str, Any, Any]]:
         got = self.collection.get(ids=ids, include=["documents", "metadatas", "embeddings"])
+        columns = (got["documents"] or [], got["metadatas"] or [], got["embeddings"])
+        embeddings: Any = columns[2] if columns[2] is not None else []
         return {
             i: (doc, meta, emb)
             for i, doc, meta, emb in zip(
-                got["ids"], got["documents"], got["metadatas"], got["embeddings"], strict=True
+                got["ids"], columns[0], columns[1], embeddings, strict=True
             )
         }
 
