@@ -9,6 +9,7 @@ killed half-way is finished by the next one without duplicates.
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import time
 from collections import defaultdict
@@ -22,8 +23,9 @@ from llama_index.vector_stores.chroma import ChromaVectorStore
 from tqdm import tqdm
 
 from index.chunking import Chunk, chunk_article, split_sentences
-from index.keyword import KeywordIndex, fingerprint
-from index.loading import Article
+from index.duplicates import StoryConfig, group_stories, story_copies
+from index.keyword import FIELDS, KeywordIndex, fingerprint
+from index.loading import Article, date_number
 
 log = logging.getLogger(__name__)
 
@@ -68,11 +70,27 @@ def chunk_corpus(articles: list[Article], max_tokens: int, count_tokens: Any) ->
     return [c for a in articles for c in chunk_article(a, max_tokens, count_tokens)]
 
 
-def chunk_records(chunks: list[Chunk], articles: dict[str, Article]) -> list[Record]:
-    """One record per chunk, with the metadata retrieval returns."""
+def filter_metadata(article: Article | None) -> dict[str, Any]:
+    """The fields a filter compares, kept on chunk and sentence records alike."""
+    if article is None:
+        return {}
+    return {"outlet": article.outlet or "", "date_num": date_number(article.date)}
+
+
+def chunk_records(
+    chunks: list[Chunk], articles: dict[str, Article], stories: dict[str, str] | None = None
+) -> list[Record]:
+    """One record per chunk, with the metadata retrieval returns; `stories` maps a source to
+    its story id (see index/duplicates.py), each article its own story when it is None."""
+    stories = stories or {}
+    copies = story_copies({s: stories.get(s, s) for s in articles})
     records = []
     for c in chunks:
         article = articles[c.source]
+        also_in = [
+            {"source": o, "outlet": articles[o].outlet or "", "date": articles[o].date or ""}
+            for o in copies[c.source]
+        ]
         meta = {
             "source": c.source,
             "title": c.title,
@@ -83,34 +101,64 @@ def chunk_records(chunks: list[Chunk], articles: dict[str, Article]) -> list[Rec
             "url": article.url or "",
             "author": article.author or "",
             "format": article.format,
+            **filter_metadata(article),
+            "story": stories.get(c.source, c.source),
+            "also_in": json.dumps(also_in),  # Chroma metadata holds scalars only
         }
         records.append(Record(c.id, c.source, c.text, meta))
     return records
 
 
-def sentence_records(chunks: list[Chunk]) -> list[Record]:
+def sentence_records(
+    chunks: list[Chunk], articles: dict[str, Article] | None = None
+) -> list[Record]:
     """One record per sentence of each chunk; offsets are absolute in the article."""
+    articles = articles or {}
     records = []
     for c in chunks:
+        fields = filter_metadata(articles.get(c.source))
         for s, e in split_sentences(c.text):
             start, end = c.start + s, c.start + e
             sid = hashlib.sha256(f"{c.id}\x00{start}\x00{end}".encode()).hexdigest()[:32]
-            meta = {"source": c.source, "chunk_id": c.id, "start": start, "end": end}
+            meta = {"source": c.source, "chunk_id": c.id, "start": start, "end": end, **fields}
             records.append(Record(sid, c.source, c.text[s:e], meta))
     return records
+
+
+def stored_metadata(collection: chromadb.Collection, page: int = 5000) -> dict[str, dict]:
+    """{record id: metadata} as the collection holds them now."""
+    stored: dict[str, dict] = {}
+    offset = 0
+    while True:
+        got = collection.get(include=["metadatas"], limit=page, offset=offset)
+        for record_id, meta in zip(got["ids"], got["metadatas"] or [], strict=False):
+            stored[record_id] = dict(meta or {})
+        if len(got["ids"]) < page:
+            return stored
+        offset += page
 
 
 def stored_ids_by_source(collection: chromadb.Collection, page: int = 5000) -> dict[str, set[str]]:
     """{source: record ids} as the collection holds them now."""
     by_source: dict[str, set[str]] = defaultdict(set)
-    offset = 0
-    while True:
-        got = collection.get(include=["metadatas"], limit=page, offset=offset)
-        for record_id, meta in zip(got["ids"], got["metadatas"] or [], strict=False):
-            by_source[str((meta or {}).get("source", ""))].add(record_id)
-        if len(got["ids"]) < page:
-            return by_source
-        offset += page
+    for record_id, meta in stored_metadata(collection, page).items():
+        by_source[str(meta.get("source", ""))].add(record_id)
+    return by_source
+
+
+def update_metadata(collection: chromadb.Collection, records: list[Record], stored: dict) -> int:
+    """Rewrite the metadata of stored records whose text is unchanged but whose metadata is not
+    (a sidecar edit, a new copy of a story, an index made before a field existed): no
+    re-embedding. Returns how many records changed."""
+    stale = [
+        r
+        for r in records
+        if r.id in stored and any(stored[r.id].get(k) != v for k, v in r.metadata.items())
+    ]
+    for i in range(0, len(stale), 5000):
+        batch = stale[i : i + 5000]
+        collection.update(ids=[r.id for r in batch], metadatas=[r.metadata for r in batch])
+    return len(stale)
 
 
 def _node(record: Record, embedding: list[float]) -> TextNode:
@@ -147,12 +195,16 @@ def sync_collection(
     wanted: dict[str, set[str]] = defaultdict(set)
     for record in records:
         wanted[record.source].add(record.id)
-    stored = stored_ids_by_source(collection)
+    metadata = stored_metadata(collection)
+    stored: dict[str, set[str]] = defaultdict(set)
+    for record_id, meta in metadata.items():
+        stored[str(meta.get("source", ""))].add(record_id)
     to_delete = [i for src, ids in stored.items() for i in ids - wanted.get(src, set())]
     missing = [r for r in records if r.id not in stored.get(r.source, ())]
     if to_delete:
         for i in range(0, len(to_delete), 5000):
             collection.delete(ids=to_delete[i : i + 5000])
+    update_metadata(collection, records, metadata)
     store = ChromaVectorStore(chroma_collection=collection)
     bar = tqdm(
         total=len(missing),
@@ -183,22 +235,26 @@ def update_index(
     keyword_dir: Path,
     max_tokens: int,
     progress: bool = True,
+    stories: StoryConfig | None = None,
 ) -> IndexReport:
-    """Make both collections and the keyword index in `keyword_dir` match `articles` exactly."""
+    """Make both collections and the keyword index in `keyword_dir` match `articles` exactly.
+    With `stories`, near-duplicate articles share a `story` id (index/duplicates.py)."""
     started = time.perf_counter()
     chunks = chunk_corpus(articles, max_tokens, embed_model.count_tokens)
     by_source = {a.source: a for a in articles}
-    result = sync_collection(
-        chunks_collection, chunk_records(chunks, by_source), embed_model, "chunks", progress
-    )
+    story_ids = group_stories(articles, stories) if stories else None
+    records = chunk_records(chunks, by_source, story_ids)
+    result = sync_collection(chunks_collection, records, embed_model, "chunks", progress)
+    sentence_rows = sentence_records(chunks, by_source)
     sentences = sync_collection(
-        sentences_collection, sentence_records(chunks), embed_model, "sentences", progress
+        sentences_collection, sentence_rows, embed_model, "sentences", progress
     )
 
     ids = [c.id for c in chunks]
+    fields = {f: [r.metadata[f] for r in records] for f in FIELDS}
     saved = KeywordIndex.load(keyword_dir)
-    if saved is None or saved.fingerprint != fingerprint(ids):
-        KeywordIndex.build(ids, [c.text for c in chunks]).save(keyword_dir)
+    if saved is None or saved.fingerprint != fingerprint(ids, fields):
+        KeywordIndex.build(ids, [c.text for c in chunks], fields).save(keyword_dir)
 
     return IndexReport(
         files=len(articles),

@@ -27,6 +27,37 @@ def _settings(args: argparse.Namespace):  # noqa: ANN202 - Settings is imported 
     return Settings(**overrides)
 
 
+def add_filter_arguments(parser: argparse.ArgumentParser) -> None:
+    """--source, --outlet (repeatable), --since, --until: which articles a question may use."""
+    group = parser.add_argument_group("filters (only matching articles are searched and cited)")
+    group.add_argument(
+        "--source", action="append", metavar="FILE", help="article path in the corpus (repeatable)"
+    )
+    group.add_argument(
+        "--outlet", action="append", metavar="NAME", help="outlet name, e.g. BBC (repeatable)"
+    )
+    group.add_argument("--since", metavar="YYYY-MM-DD", help="articles dated on or after this")
+    group.add_argument("--until", metavar="YYYY-MM-DD", help="articles dated on or before this")
+
+
+def filters_from_args(args: argparse.Namespace) -> dict[str, object] | None:
+    """The `filters` dict of rag.retrieve/ask from the filter options; None when none is given."""
+    given = {
+        "sources": getattr(args, "source", None),
+        "outlets": getattr(args, "outlet", None),
+        "since": getattr(args, "since", None),
+        "until": getattr(args, "until", None),
+    }
+    filters = {k: v for k, v in given.items() if v is not None}
+    return filters or None
+
+
+def outlet_date(outlet: str, date: str) -> str:
+    """ "BBC, 2025-05-23" as far as they are known, with a leading space; "" when neither is."""
+    known = ", ".join(x for x in (outlet, date) if x)
+    return f" {known}" if known else ""
+
+
 def cmd_index(args: argparse.Namespace) -> int:
     """Build or update the index."""
     from index import state
@@ -68,7 +99,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     import rag
 
     rag.configure(_settings(args))
-    passages = rag.retrieve(args.question, top_k=args.top_k)
+    passages = rag.retrieve(args.question, top_k=args.top_k, filters=filters_from_args(args))
     if args.json:
         print(json.dumps([p.to_dict() for p in passages], ensure_ascii=False, indent=2))
         return 0
@@ -76,9 +107,14 @@ def cmd_search(args: argparse.Namespace) -> int:
         print("No passage matches.")
     for rank, p in enumerate(passages, 1):
         print(
-            f"{rank}. {p.title}  [{p.source} {p.start}:{p.end}]  "
+            f"{rank}. {p.title}  [{p.source}{outlet_date(p.outlet, p.date)} {p.start}:{p.end}]  "
             f"score {p.score:.4f}  similarity {p.similarity:.3f}"
         )
+        if p.also_in:
+            copies = "; ".join(
+                f"{c['source']}{outlet_date(c['outlet'], c['date'])}" for c in p.also_in
+            )
+            print(f"   also in: {copies}")
         print("   " + p.text.replace("\n", " ")[:400])
     return 0
 
@@ -90,7 +126,8 @@ def print_answer(answer: Answer) -> None:
         print("\nSources:")
         for c in answer.citations:
             quote = " ".join(c.quote.split())
-            print(f'  [{c.marker}] {c.title} ({c.source} {c.start}:{c.end})\n      "{quote}"')
+            where = f"{c.source}{outlet_date(c.outlet, c.date)}"
+            print(f'  [{c.marker}] {c.title} ({where} {c.start}:{c.end})\n      "{quote}"')
     timings = ", ".join(f"{k} {v:.2f}s" for k, v in answer.timings.items())
     print(f"\n-- answered by {answer.backend}; {timings}", file=sys.stderr)
 
@@ -100,7 +137,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     import rag
 
     rag.configure(_settings(args))
-    answer = rag.ask(args.question)
+    answer = rag.ask(args.question, filters=filters_from_args(args))
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -111,8 +148,11 @@ def cmd_ask(args: argparse.Namespace) -> int:
 def cmd_chat(args: argparse.Namespace) -> int:
     """A terminal chat with history and streaming."""
     import rag
+    from rag.filters import check_filters
 
     rag.configure(_settings(args))
+    filters = filters_from_args(args)
+    check_filters(filters)  # a bad filter is reported once, before the chat starts
     history: list[dict[str, str]] = []
     print("Newsdesk chat: ask about the news corpus. Empty line or Ctrl-D to quit.")
     while True:
@@ -125,7 +165,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
         try:
             answer = None
             print("newsdesk> ", end="", flush=True)
-            for item in rag.ask_stream(question, history):
+            for item in rag.ask_stream(question, history, filters=filters):
                 if isinstance(item, str):
                     print(item, end="", flush=True)
                 else:
@@ -201,10 +241,11 @@ def build_parser() -> argparse.ArgumentParser:
         description="Retrieve ranked passages with title, score and offsets.",
     )
     p.add_argument("question")
-    p.add_argument("-k", "--top-k", type=int, default=5, help="passages to show (default 5)")
+    p.add_argument("-k", "--top-k", type=int, help="passages to show (default RAG_TOP_K, 5)")
     p.add_argument("--mode", choices=["hybrid", "vector", "bm25"], help="retrieval mode")
     p.add_argument("--corpus", help="corpus folder")
     p.add_argument("--json", action="store_true", help="print JSON")
+    add_filter_arguments(p)
     p.set_defaults(func=cmd_search)
 
     p = sub.add_parser(
@@ -216,6 +257,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--llm", choices=["local", "openai", "none"], help="generator backend")
     p.add_argument("--corpus", help="corpus folder")
     p.add_argument("--json", action="store_true", help="print the Answer as JSON")
+    add_filter_arguments(p)
     p.set_defaults(func=cmd_ask)
 
     p = sub.add_parser(
@@ -225,6 +267,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--llm", choices=["local", "openai", "none"], help="generator backend")
     p.add_argument("--corpus", help="corpus folder")
+    add_filter_arguments(p)
     p.set_defaults(func=cmd_chat)
 
     p = sub.add_parser(

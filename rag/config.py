@@ -50,6 +50,24 @@ class Settings(BaseSettings):
     top_k: int = Field(5, ge=1, le=50, description="Passages returned by retrieve().")
     candidates: int = Field(30, ge=1, description="Candidates per retriever before fusion.")
     rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
+    retrieval_sentence_factor: int = Field(
+        3, ge=1, le=20, description="Sentence hits fetched per chunk wanted (sentence ranking)."
+    )
+    retrieval_collapse_stories: bool = Field(
+        True, description="Keep only the best-ranked copy of a near-duplicate story in top-k."
+    )
+    story_threshold: float = Field(
+        0.3,
+        gt=0,
+        le=1,
+        description="Estimated Jaccard similarity (5-word shingles) from which two articles are "
+        "one story (tests/test_duplicates.py: edited copies >= 0.39, distinct shipped 0.00).",
+    )
+    story_perms: int = Field(128, ge=16, le=1024, description="MinHash permutations per article.")
+    story_shingle: int = Field(5, ge=1, le=20, description="Words per shingle for near-duplicates.")
+    time_windows: bool = Field(
+        True, description="Narrow by article date when a question names a window ('after May 16')."
+    )
     max_question_chars: int = Field(2000, ge=10, description="Longest question accepted.")
 
     llm: Literal["local", "openai", "none"] | None = Field(

@@ -14,6 +14,7 @@ import chromadb
 from chromadb.errors import ChromaError, NotFoundError
 
 from index import state as index_state
+from index.duplicates import StoryConfig
 from index.embedding import MiniLMEmbedding, OpenAIEmbedding
 from index.keyword import KeywordIndex
 from index.loading import load_folder
@@ -30,7 +31,9 @@ from index.store import (
 )
 from rag.config import Settings, _offline_environment
 from rag.errors import IndexWriteError, QuestionError, RagError
+from rag.filters import Filters, check_filters
 from rag.retrieval import HybridRetriever
+from rag.timewindow import apply_time_window
 from rag.types import Passage
 
 if TYPE_CHECKING:
@@ -193,6 +196,7 @@ class Engine:
                 self.settings.keyword_path,
                 self.settings.chunk_tokens,
                 progress=progress,
+                stories=self.story_config(),
             )
         except (ChromaError, OSError) as exc:  # chromadb reports a full disk as InternalError
             raise IndexWriteError(self._write_failed(exc)) from exc
@@ -200,6 +204,11 @@ class Engine:
         self.__dict__.pop("retriever", None)
         index_state.record(self.settings, before, {"files": report.files, "chunks": report.chunks})
         return report
+
+    def story_config(self) -> StoryConfig:
+        """How near-duplicate stories are grouped at index time (from Settings)."""
+        s = self.settings
+        return StoryConfig(s.story_threshold, s.story_perms, s.story_shingle)
 
     def keyword(self) -> KeywordIndex:
         """The persisted keyword index, built with the vector index when missing."""
@@ -244,6 +253,8 @@ class Engine:
                 mode=s.retrieval,
                 candidates=s.candidates,
                 rrf_k=s.rrf_k,
+                sentence_factor=s.retrieval_sentence_factor,
+                collapse_stories=s.retrieval_collapse_stories,
             )
         return self.__dict__["retriever"]
 
@@ -254,7 +265,26 @@ class Engine:
 
         return AnswerChain(self)
 
-    def retrieve(self, question: str, top_k: int | None = None) -> list[Passage]:
-        """Best passages for a question (see rag.retrieve)."""
+    def retrieve(
+        self, question: str, top_k: int | None = None, filters: object = None
+    ) -> list[Passage]:
+        """Best passages for a question among the articles `filters` keeps (see rag.retrieve)."""
         text = check_question(question, self.settings.max_question_chars)
-        return self.retriever.retrieve(text, top_k or self.settings.top_k)
+        checked = check_filters(filters)
+        return self.retriever.retrieve(text, top_k or self.settings.top_k, filters=checked)
+
+    def newest_date(self) -> str | None:
+        """ISO date of the newest dated article in the index; None when none has a date."""
+        newest = max(self.keyword().fields["date_num"], default=0)
+        if not newest:
+            return None
+        return f"{newest // 10000:04d}-{newest // 100 % 100:02d}-{newest % 100:02d}"
+
+    def apply_time_window(
+        self, question: str, filters: object = None
+    ) -> tuple[Filters | None, str]:
+        """`filters` checked and narrowed by a time window the question names ("after May 16"),
+        and a note of what was applied ("" when nothing was; see rag.timewindow)."""
+        if not self.settings.time_windows:
+            return check_filters(filters), ""
+        return apply_time_window(question, filters, self.newest_date())

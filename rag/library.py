@@ -21,11 +21,11 @@ from index.formats import ExtractionError
 from index.loading import (
     ITEM_SEPARATOR,
     METADATA_FILE,
-    SUPPORTED_SUFFIXES,
     corpus_files,
     extract_file,
     load_metadata,
     read_article_text,
+    supported_suffixes,
 )
 from index.texts import TextStore
 from rag.engine import Engine
@@ -312,4 +312,4 @@ class AddLimits:
 def add_limits() -> AddLimits:
     """The file types, bytes per file and files per call that `add_files` accepts (Settings)."""
     s = _engine().settings
-    return AddLimits(tuple(SUPPORTED_SUFFIXES), s.add_max_bytes, s.add_max_files)
+    return AddLimits(supported_suffixes(), s.add_max_bytes, s.add_max_files)

@@ -20,6 +20,10 @@ class Passage:
     similarity: float = 0.0  # cosine similarity of question and passage embeddings
     outlet: str = ""
     date: str = ""
+    url: str = ""
+    # Other copies of the same story (near-duplicates in other files or outlets), each
+    # {"source", "outlet", "date"}; retrieval keeps only this, the best-ranked copy.
+    also_in: tuple[dict[str, str], ...] = field(default=(), hash=False)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready fields."""
@@ -36,6 +40,9 @@ class Citation:
     quote: str
     start: int
     end: int
+    outlet: str = ""
+    date: str = ""
+    url: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready fields."""
