@@ -108,6 +108,8 @@ def article_sentences(article: Article) -> list[tuple[int, int]]:
     """Sentence spans of the article's content lines (boilerplate excluded), in order."""
     sentences = []
     for start, end in content_spans(article.text):
+        if start < article.body_start:  # Markdown front matter: metadata, not article text
+            continue
         sentences.extend(split_sentences(article.text, start, end))
     return sentences
 

@@ -25,6 +25,8 @@ BOILERPLATE_PATTERNS = [
     r"\w*logo",
     r"https?://\S+",
     r"\S+\.(jpe?g|png|gif|webp|svg)(\?\S*)?",
+    r"advertisement\W+scroll to continue",
+    r"our standards:.*trust principles\.?",
 ]
 _BOILERPLATE = re.compile(r"^\s*(?:" + "|".join(BOILERPLATE_PATTERNS) + r")\s*$", re.IGNORECASE)
 

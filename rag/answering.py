@@ -11,6 +11,8 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -21,6 +23,7 @@ from rag.condense import check_history, condense
 from rag.engine import Engine, check_question
 from rag.errors import RagError
 from rag.evidence import Evidence, evidence_block, gather_evidence
+from rag.filters import Filters, check_filters
 from rag.generation import Generator, make_generator
 from rag.grounding import adds_grounded_content, says_not_covered
 from rag.judge import ClaimJudge
@@ -44,7 +47,18 @@ def extractive_answer(
     chosen = [e for e in ranked[:sentences] if e.score >= best - margin]
     text = " ".join(f"{' '.join(e.text.split())} [{n}]" for n, e in enumerate(chosen, 1))
     citations = [
-        Citation(n, e.source, e.title, e.text, e.start, e.end, outlet=e.outlet, date=e.date)
+        Citation(
+            n,
+            e.source,
+            e.title,
+            e.text,
+            e.start,
+            e.end,
+            outlet=e.outlet,
+            date=e.date,
+            url=e.url,
+            also_in=e.also_in,
+        )  # fmt: skip
         for n, e in enumerate(chosen, 1)
     ]
     return text, citations
@@ -65,7 +79,17 @@ def answer_messages(question: str, evidence: list[Evidence]) -> list[dict[str, s
 def as_passages(evidence: list[Evidence]) -> list[Passage]:
     """The evidence shown, as Passages (for Answer.evidence and the evals)."""
     return [
-        Passage(e.source, e.title, e.text, e.score, e.start, e.end, outlet=e.outlet, date=e.date)
+        Passage(
+            e.source,
+            e.title,
+            e.text,
+            e.score,
+            e.start,
+            e.end,
+            outlet=e.outlet,
+            date=e.date,
+            url=e.url,
+        )  # fmt: skip
         for e in evidence
     ]
 
@@ -109,10 +133,15 @@ class AnswerChain:
         """The standalone question for retrieval (the question itself without history)."""
         return condense(question, check_history(history), generator)
 
-    def retrieve(self, query: str) -> tuple[np.ndarray, list[Passage]]:
-        """The query's vector and its top-k passages."""
+    def retrieve(
+        self, query: str, filters: Filters | None = None
+    ) -> tuple[np.ndarray, list[Passage]]:
+        """The query's vector and its top-k passages among the articles `filters` keeps."""
         vector = self.engine.embed_model.embed([query])[0]
-        return vector, self.engine.retriever.retrieve(query, self.settings.top_k, vector)
+        passages = self.engine.retriever.retrieve(
+            query, self.settings.top_k, vector, filters=filters
+        )
+        return vector, passages
 
     def gather(self, query: str, vector: np.ndarray, passages: list[Passage]) -> list[Evidence]:
         """What the generator is shown (rag/evidence.py)."""
@@ -146,83 +175,119 @@ class AnswerChain:
 
     # --- the whole path --------------------------------------------------------------------
 
-    def stream(self, question: str, history: Any = None) -> Iterator[str | Answer]:
+    def stream(
+        self, question: str, history: Any = None, filters: Any = None
+    ) -> Iterator[str | Answer]:
         """Text deltas while generating, then the final verified Answer."""
-        started = time.perf_counter()
+        run = _Run(time.perf_counter())
         question = check_question(question, self.settings.max_question_chars)
-        timings: dict[str, float] = {}
+        check_filters(filters)  # a malformed filter is a QuestionError before any work
         generator = self.generator()
-        if time.perf_counter() - started > 0.05:  # the local server started for this question
-            timings["llm_start"] = time.perf_counter() - started
-        backend = self.backend_name(generator)
-
-        t = time.perf_counter()
-        query = self.condense(question, history, generator)
-        timings["condense"] = time.perf_counter() - t
-        t = time.perf_counter()
-        vector, passages = self.retrieve(query)
-        timings["retrieve"] = time.perf_counter() - t
-        t = time.perf_counter()
-        evidence = self.gather(query, vector, passages)
-        timings["evidence"] = time.perf_counter() - t
-
-        def finish(text: str, citations: list[Citation]) -> Answer:
-            timings["total"] = time.perf_counter() - started
-            if not citations:
-                return Answer(
-                    REFUSAL_TEXT, [], True, timings, backend, passages, query, as_passages(evidence)
-                )
-            return Answer(
-                text, citations, False, timings, backend, passages, query, as_passages(evidence)
-            )
-
-        best = max((e.score for e in evidence), default=None)
+        if run.elapsed() > 0.05:  # the local server started for this question
+            run.timings["llm_start"] = run.elapsed()
+        run.backend = self.backend_name(generator)
+        with run.stage("condense"):
+            run.query = self.condense(question, history, generator)
+        with run.stage("retrieve"):
+            narrowed, note = self.engine.apply_time_window(run.query, filters)
+            vector, run.passages = self.retrieve(run.query, narrowed)
+        run.note = note
+        with run.stage("evidence"):
+            run.evidence = self.gather(run.query, vector, run.passages)
+        best = max((e.score for e in run.evidence), default=None)
         if best is None or best < self.settings.relevance_min:
-            yield finish("", [])
+            yield run.answer("", [])
             return
-
-        t = time.perf_counter()
-        raw = ""
-        if generator is not None:
-            try:
-                deltas = generator.stream(answer_messages(query, evidence))
-                for delta in redact_stream(deltas):  # a key echoed back never reaches the user
-                    if not raw:
-                        timings["first_token"] = time.perf_counter() - started
-                    raw += delta
-                    yield delta
-            except RagError as exc:
-                log.warning("%s; answering extractively.", redact(str(exc)))
-                backend = f"none (fallback: {redact(str(exc))})"
-                raw = ""
-            if not raw.strip() and not backend.startswith("none"):
-                backend = f"none (fallback: {generator.name} LLM returned an empty reply)"
-        timings["generate"] = time.perf_counter() - t
-        if generator is None or backend.startswith("none"):
+        with run.stage("generate"):
+            raw = yield from self._generate(generator, run)
+        if generator is None or run.backend.startswith("none"):
             cfg = self.settings.evidence
             text, citations = extractive_answer(
-                evidence, cfg.extractive_sentences, cfg.extractive_margin
+                run.evidence, cfg.extractive_sentences, cfg.extractive_margin
             )
             yield ("\n\n" if raw else "") + text
-            yield finish(text, citations)
+            yield run.answer(text, citations)
             return
         if NOT_IN_SOURCES.lower() in raw.lower():
-            yield finish("", [])
+            yield run.answer("", [])
             return
-        t = time.perf_counter()
-        checked, similarity = self.verify(raw, evidence)
-        timings["verify"] = time.perf_counter() - t
-        t = time.perf_counter()
-        checked = self.judge(checked, similarity, evidence, generator)
-        timings["judge"] = time.perf_counter() - t
-        text, citations = render(checked, evidence)
-        if not adds_grounded_content(query, checked, evidence):
-            citations = []  # the answer only restates the question: refuse
-        yield finish(text, citations)
+        yield run.answer(*self._checked(raw, generator, run))
 
-    def ask(self, question: str, history: Any = None) -> Answer:
+    def _generate(self, generator: Generator | None, run: _Run) -> Iterator[str]:
+        """Stream the generator's reply (redacted); returns the whole reply, "" when there is
+        no generator or it failed (run.backend then says the fallback and why)."""
+        raw = ""
+        if generator is None:
+            return raw
+        try:
+            deltas = generator.stream(answer_messages(run.query, run.evidence))
+            for delta in redact_stream(deltas):  # a key echoed back never reaches the user
+                if not raw:
+                    run.timings["first_token"] = run.elapsed()
+                raw += delta
+                yield delta
+        except RagError as exc:
+            log.warning("%s; answering extractively.", redact(str(exc)))
+            run.backend = f"none (fallback: {redact(str(exc))})"
+            return ""
+        if not raw.strip():
+            run.backend = f"none (fallback: {generator.name} LLM returned an empty reply)"
+        return raw
+
+    def _checked(self, raw: str, generator: Generator, run: _Run) -> tuple[str, list[Citation]]:
+        """The reply verified by similarity, then every claim judged; no citation (a refusal)
+        when nothing is left or the answer only restates the question."""
+        with run.stage("verify"):
+            checked, similarity = self.verify(raw, run.evidence)
+        with run.stage("judge"):
+            checked = self.judge(checked, similarity, run.evidence, generator)
+        text, citations = render(checked, run.evidence)
+        if not adds_grounded_content(run.query, checked, run.evidence):
+            citations = []
+        return text, citations
+
+    def ask(self, question: str, history: Any = None, filters: Any = None) -> Answer:
         """The final Answer (see rag.ask)."""
-        for item in self.stream(question, history):
+        for item in self.stream(question, history, filters):
             if isinstance(item, Answer):
                 return item
         raise RagError("The answer chain ended without an answer.")  # unreachable by design
+
+
+@dataclass
+class _Run:
+    """What one question's run has found so far, and its timings."""
+
+    started: float
+    timings: dict[str, float] = field(default_factory=dict)
+    backend: str = ""
+    query: str = ""
+    note: str = ""  # the time window applied, if any
+    passages: list[Passage] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+
+    def elapsed(self) -> float:
+        return time.perf_counter() - self.started
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        """Time a step into timings[name]."""
+        t = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[name] = time.perf_counter() - t
+
+    def answer(self, text: str, citations: list[Citation]) -> Answer:
+        """The Answer (a refusal when there is no citation); Answer.query says the time window
+        that narrowed retrieval, when one did."""
+        self.timings["total"] = self.elapsed()
+        query = f"{self.query} [{self.note}]" if self.note else self.query
+        shown = as_passages(self.evidence)
+        if not citations:
+            return Answer(
+                REFUSAL_TEXT, [], True, self.timings, self.backend, self.passages, query, shown
+            )
+        return Answer(
+            text, citations, False, self.timings, self.backend, self.passages, query, shown
+        )

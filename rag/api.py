@@ -57,22 +57,11 @@ def get_chain() -> AnswerChain:
     return chain_for(get_engine())
 
 
-def article_text(source: str) -> str:
-    """The text of one article that citation offsets point into.
-
-    Args:
-        source: the article's path relative to the corpus folder (Passage.source).
-    Returns:
-        The article text: `article_text(c.source)[c.start:c.end] == c.quote` for a Citation c.
-    """
-    return get_engine().article_text(source)
-
-
 def validate_answer(answer: Answer) -> list[str]:
     """The invariants of DESIGN.md checked on `answer`: [] when every one holds, else one
     sentence per problem (quotes verbatim at their offsets, markers and citations one to one
     and numbered 1..k, support in 0..1, a refusal cites nothing)."""
-    return _validate(answer, article_text)
+    return _validate(answer, get_engine().article_text)
 
 
 _KEEP: Any = object()
@@ -96,38 +85,53 @@ def using(engine: Engine | None = _KEEP) -> Iterator[Engine | None]:
             _engine = previous
 
 
-def retrieve(question: str, top_k: int = 5) -> list[Passage]:
+def retrieve(
+    question: str, top_k: int | None = None, filters: dict[str, Any] | None = None
+) -> list[Passage]:
     """The `top_k` passages that best match `question`, best first.
 
     Args:
         question: a question about the corpus.
-        top_k: how many passages to return.
+        top_k: how many passages to return (default: Settings.top_k, RAG_TOP_K).
+        filters: None, or any of {"sources": [...], "outlets": [...], "since": "YYYY-MM-DD",
+            "until": "YYYY-MM-DD"} (dates inclusive; an undated article fails a date filter).
     Returns:
-        Passages with source, title, text, score and offsets into the original file.
+        Passages with source, title, text, score, offsets, outlet, date and url.
+        QuestionError when the question or the filters are malformed.
     """
-    return get_engine().retrieve(question, top_k)
+    return get_engine().retrieve(question, top_k, filters)
 
 
-def ask(question: str, history: list[dict[str, str]] | None = None) -> Answer:
+def ask(
+    question: str,
+    history: list[dict[str, str]] | None = None,
+    filters: dict[str, Any] | None = None,
+) -> Answer:
     """Answer a question from the corpus, citing the exact passage behind each claim.
 
     Args:
         question: the question; with `history`, a follow-up is understood in context.
         history: earlier messages, [{"role": "user"|"assistant", "content": str}, ...].
+        filters: which articles may be retrieved and cited, as for `retrieve`.
     Returns:
         An Answer: text with [n] markers, one Citation per marker, `refused` when the corpus
         does not hold the answer, per-stage timings and the backend that answered.
     """
-    return get_chain().ask(question, history)
+    return get_chain().ask(question, history, filters)
 
 
-def ask_stream(question: str, history: list[dict[str, str]] | None = None) -> Iterator[Any]:
+def ask_stream(
+    question: str,
+    history: list[dict[str, str]] | None = None,
+    filters: dict[str, Any] | None = None,
+) -> Iterator[Any]:
     """Like `ask`, but yields text deltas as they are generated, then the final Answer.
 
     Args:
         question: the question.
         history: earlier messages, as for `ask`.
+        filters: as for `ask`.
     Returns:
         An iterator of str (deltas) ending with one Answer (verified citations).
     """
-    yield from get_chain().stream(question, history)
+    yield from get_chain().stream(question, history, filters)

@@ -33,6 +33,37 @@ def ready_engine(args: argparse.Namespace) -> Engine:
     return engine
 
 
+def add_filter_arguments(parser: argparse.ArgumentParser) -> None:
+    """--source, --outlet (repeatable), --since, --until: which articles a question may use."""
+    group = parser.add_argument_group("filters (only matching articles are searched and cited)")
+    group.add_argument(
+        "--source", action="append", metavar="FILE", help="article path in the corpus (repeatable)"
+    )
+    group.add_argument(
+        "--outlet", action="append", metavar="NAME", help="outlet name, e.g. BBC (repeatable)"
+    )
+    group.add_argument("--since", metavar="YYYY-MM-DD", help="articles dated on or after this")
+    group.add_argument("--until", metavar="YYYY-MM-DD", help="articles dated on or before this")
+
+
+def filters_from_args(args: argparse.Namespace) -> dict[str, object] | None:
+    """The `filters` dict of rag.retrieve/ask from the filter options; None when none is given."""
+    given = {
+        "sources": getattr(args, "source", None),
+        "outlets": getattr(args, "outlet", None),
+        "since": getattr(args, "since", None),
+        "until": getattr(args, "until", None),
+    }
+    filters = {k: v for k, v in given.items() if v is not None}
+    return filters or None
+
+
+def outlet_date(outlet: str, date: str) -> str:
+    """ "BBC, 2025-05-23" as far as they are known, with a leading space; "" when neither is."""
+    known = ", ".join(x for x in (outlet, date) if x)
+    return f" {known}" if known else ""
+
+
 def cmd_index(args: argparse.Namespace) -> int:
     """Build or update the index."""
     from index import state
@@ -54,12 +85,27 @@ def cmd_index(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_add(args: argparse.Namespace) -> int:
+    """Add files or fetched pages to the corpus, then index them."""
+    import rag
+
+    rag.configure(settings_from_args(args))
+    urls = [t for t in args.targets if t.startswith(("http://", "https://"))]
+    files = [t for t in args.targets if t not in urls]
+    reports = [rag.add_files(files, overwrite=args.overwrite)] if files else []
+    reports += [rag.add_url(url) for url in urls]
+    for report in reports:
+        for line in report.lines():
+            print(line)
+    return 0 if any(r.changed for r in reports) or not any(r.skipped for r in reports) else 1
+
+
 def cmd_search(args: argparse.Namespace) -> int:
     """Print ranked passages."""
     import rag
 
     ready_engine(args)
-    passages = rag.retrieve(args.question, top_k=args.top_k)
+    passages = rag.retrieve(args.question, top_k=args.top_k, filters=filters_from_args(args))
     if args.json:
         print(json.dumps([p.to_dict() for p in passages], ensure_ascii=False, indent=2))
         return 0
@@ -67,9 +113,14 @@ def cmd_search(args: argparse.Namespace) -> int:
         print("No passage matches.")
     for rank, p in enumerate(passages, 1):
         print(
-            f"{rank}. {p.title}  [{p.source} {p.start}:{p.end}]  "
+            f"{rank}. {p.title}  [{p.source}{outlet_date(p.outlet, p.date)} {p.start}:{p.end}]  "
             f"score {p.score:.4f}  similarity {p.similarity:.3f}"
         )
+        if p.also_in:
+            copies = "; ".join(
+                f"{c['source']}{outlet_date(c['outlet'], c['date'])}" for c in p.also_in
+            )
+            print(f"   also in: {copies}")
         print("   " + p.text.replace("\n", " ")[:400])
     return 0
 
@@ -81,7 +132,8 @@ def print_answer(answer: Answer) -> None:
         print("\nSources:")
         for c in answer.citations:
             quote = " ".join(c.quote.split())
-            print(f'  [{c.marker}] {c.title} ({c.source} {c.start}:{c.end})\n      "{quote}"')
+            where = f"{c.source}{outlet_date(c.outlet, c.date)}"
+            print(f'  [{c.marker}] {c.title} ({where} {c.start}:{c.end})\n      "{quote}"')
     timings = ", ".join(f"{k} {v:.2f}s" for k, v in answer.timings.items())
     print(f"\n-- answered by {answer.backend}; {timings}", file=sys.stderr)
 
@@ -91,7 +143,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     import rag
 
     ready_engine(args)
-    answer = rag.ask(args.question)
+    answer = rag.ask(args.question, filters=filters_from_args(args))
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -102,8 +154,11 @@ def cmd_ask(args: argparse.Namespace) -> int:
 def cmd_chat(args: argparse.Namespace) -> int:
     """A terminal chat with history and streaming."""
     import rag
+    from rag.filters import check_filters
 
     ready_engine(args)
+    filters = filters_from_args(args)
+    check_filters(filters)  # a bad filter is reported once, before the chat starts
     history: list[dict[str, str]] = []
     print("Newsdesk chat: ask about the news corpus. Empty line or Ctrl-D to quit.")
     while True:
@@ -116,7 +171,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
         try:
             answer = None
             print("newsdesk> ", end="", flush=True)
-            for item in rag.ask_stream(question, history):
+            for item in rag.ask_stream(question, history, filters=filters):
                 if isinstance(item, str):
                     print(item, end="", flush=True)
                 else:
@@ -175,6 +230,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_index)
 
     p = sub.add_parser(
+        "add",
+        help="add article files or web pages to the corpus and index them",
+        description="Copy files (.txt .md .html .pdf .xml .jsonl .csv) or fetch http(s) pages "
+        "into the corpus folder, then index them. An existing article is kept unless "
+        "--overwrite is given.",
+    )
+    p.add_argument("targets", nargs="+", metavar="FILE|URL", help="a file path or a page URL")
+    p.add_argument("--overwrite", action="store_true", help="replace articles of the same name")
+    p.add_argument("--corpus", help="corpus folder (default: RAG_CORPUS or the shipped corpus)")
+    p.set_defaults(func=cmd_add)
+
+    p = sub.add_parser(
         "search",
         help="print the passages that best match a question",
         description="Retrieve ranked passages with title, score and offsets.",
@@ -184,6 +251,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--mode", choices=MODE_CHOICES, help="retrieval mode")
     p.add_argument("--corpus", help="corpus folder")
     p.add_argument("--json", action="store_true", help="print JSON")
+    add_filter_arguments(p)
     p.set_defaults(func=cmd_search)
 
     p = sub.add_parser(
@@ -195,6 +263,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--llm", choices=LLM_CHOICES, help="generator backend")
     p.add_argument("--corpus", help="corpus folder")
     p.add_argument("--json", action="store_true", help="print the Answer as JSON")
+    add_filter_arguments(p)
     p.set_defaults(func=cmd_ask)
 
     p = sub.add_parser(
@@ -204,6 +273,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--llm", choices=LLM_CHOICES, help="generator backend")
     p.add_argument("--corpus", help="corpus folder")
+    add_filter_arguments(p)
     p.set_defaults(func=cmd_chat)
 
     p = sub.add_parser(

@@ -126,6 +126,24 @@ class Settings(BaseSettings):
     top_k: int = Field(5, ge=1, le=50, description="Passages returned by retrieve().")
     candidates: int = Field(30, ge=1, description="Candidates per retriever before fusion.")
     rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
+    retrieval_sentence_factor: int = Field(
+        3, ge=1, le=20, description="Sentence hits fetched per chunk wanted (sentence ranking)."
+    )
+    retrieval_collapse_stories: bool = Field(
+        True, description="Keep only the best-ranked copy of a near-duplicate story in top-k."
+    )
+    story_threshold: float = Field(
+        0.3,
+        gt=0,
+        le=1,
+        description="Estimated Jaccard similarity (5-word shingles) from which two articles are "
+        "one story (tests/test_duplicates.py: edited copies >= 0.39, distinct shipped 0.00).",
+    )
+    story_perms: int = Field(128, ge=16, le=1024, description="MinHash permutations per article.")
+    story_shingle: int = Field(5, ge=1, le=20, description="Words per shingle for near-duplicates.")
+    time_windows: bool = Field(
+        True, description="Narrow by article date when a question names a window ('after May 16')."
+    )
     max_question_chars: int = Field(2000, ge=10, description="Longest question accepted.")
 
     llm: LlmBackend | None = Field(
@@ -163,6 +181,18 @@ class Settings(BaseSettings):
         description="Refuse before generating when the best evidence scores below this "
         "(bench/calibrate_relevance.py: the highest value that refuses no answerable eval item).",
     )
+
+    add_max_bytes: int = Field(
+        20 << 20, ge=1, description="Largest file accepted by `rag add` and the indexer (bytes)."
+    )
+    add_max_files: int = Field(20, ge=1, description="Most files one `rag add` call accepts.")
+    fetch_timeout: float = Field(20.0, gt=0, description="Seconds `rag add URL` waits on a page.")
+    fetch_max_redirects: int = Field(5, ge=0, description="Redirects `rag add URL` follows.")
+
+    @property
+    def texts_path(self) -> Path:
+        """Folder of extracted article texts (HTML, PDF, feeds, exports), keyed by file hash."""
+        return self.home / "texts"
 
     @property
     def chroma_path(self) -> Path:
@@ -213,25 +243,3 @@ def settings_from_args(args: object) -> Settings:
         if value:
             overrides[field] = Path(value) if field == "corpus" else value
     return Settings(**overrides)
-
-
-class UiSettings(BaseSettings):
-    """The chat UI section: where it listens and who may use it (RAG_UI_<NAME>)."""
-
-    model_config = SettingsConfigDict(env_prefix="RAG_UI_", env_file=".env", extra="ignore")
-
-    host: str = Field(
-        default="127.0.0.1", description="Address to bind; 0.0.0.0 exposes it to the LAN."
-    )
-    port: int = Field(default=7860, ge=1, le=65535, description="TCP port.")
-    user: str = Field(default="newsdesk", description="Login name when a password is set.")
-    password: SecretStr | None = Field(default=None, description="Set to require a login.")
-    queue_size: int = Field(
-        default=16, ge=1, description="Questions that may wait; more are turned away."
-    )
-
-    def auth(self) -> tuple[str, str] | None:
-        """Gradio's `auth` argument: (user, password), or None when no password is set."""
-        if self.password is None or not self.password.get_secret_value():
-            return None
-        return (self.user, self.password.get_secret_value())

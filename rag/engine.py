@@ -13,6 +13,7 @@ import chromadb
 from chromadb.errors import ChromaError, NotFoundError
 
 from index import state as index_state
+from index.duplicates import StoryConfig
 from index.keyword import KeywordIndex
 from index.loading import load_folder
 from index.pipeline import IndexReport, IndexStep, update_index
@@ -31,8 +32,10 @@ from rag import redaction
 from rag.config import Settings, _offline_environment
 from rag.embedders import make_embed_model
 from rag.errors import IndexMissingError, IndexWriteError, QuestionError
+from rag.filters import Filters, check_filters
 from rag.remote_store import ChromaUnavailableError, ServerCollection
 from rag.retrieval import HybridRetriever
+from rag.timewindow import apply_time_window
 from rag.types import Passage
 
 log = logging.getLogger(__name__)
@@ -168,8 +171,11 @@ class Engine:
         place = self.settings.index_place()
         before = index_state.corpus_fingerprint(place)
         index_state.forget(place)
+        s = self.settings
         with index_step(on_step, "load_files") as articles:
-            articles.extend(load_folder(self.settings.corpus))
+            articles.extend(
+                load_folder(s.corpus, texts_dir=s.texts_path, max_bytes=s.add_max_bytes)
+            )
         try:
             report = update_index(
                 articles,
@@ -181,6 +187,7 @@ class Engine:
                 progress=progress,
                 batch=self.settings.index_batch,
                 on_step=on_step,
+                stories=self.story_config(),
             )
         except (ChromaError, OSError) as exc:  # chromadb reports a full disk as InternalError
             raise IndexWriteError(self._write_failed(exc)) from exc
@@ -208,6 +215,11 @@ class Engine:
             self.settings.corpus,
         )
         return self.index(progress=False)
+
+    def story_config(self) -> StoryConfig:
+        """How near-duplicate stories are grouped at index time (from Settings)."""
+        s = self.settings
+        return StoryConfig(s.story_threshold, s.story_perms, s.story_shingle)
 
     def keyword(self) -> KeywordIndex:
         """The persisted keyword index. A read never builds the index: IndexMissingError,
@@ -255,6 +267,8 @@ class Engine:
                 mode=s.retrieval,
                 candidates=s.candidates,
                 rrf_k=s.rrf_k,
+                sentence_factor=s.retrieval_sentence_factor,
+                collapse_stories=s.retrieval_collapse_stories,
             )
         return self.__dict__["retriever"]
 
@@ -270,7 +284,26 @@ class Engine:
             raise QuestionError(f"{source!r} is not a readable article of {self.settings.corpus}.")
         return article.text
 
-    def retrieve(self, question: str, top_k: int | None = None) -> list[Passage]:
-        """Best passages for a question (see rag.retrieve)."""
+    def retrieve(
+        self, question: str, top_k: int | None = None, filters: object = None
+    ) -> list[Passage]:
+        """Best passages for a question among the articles `filters` keeps (see rag.retrieve)."""
         text = check_question(question, self.settings.max_question_chars)
-        return self.retriever.retrieve(text, top_k or self.settings.top_k)
+        checked = check_filters(filters)
+        return self.retriever.retrieve(text, top_k or self.settings.top_k, filters=checked)
+
+    def newest_date(self) -> str | None:
+        """ISO date of the newest dated article in the index; None when none has a date."""
+        newest = max(self.keyword().fields["date_num"], default=0)
+        if not newest:
+            return None
+        return f"{newest // 10000:04d}-{newest // 100 % 100:02d}-{newest % 100:02d}"
+
+    def apply_time_window(
+        self, question: str, filters: object = None
+    ) -> tuple[Filters | None, str]:
+        """`filters` checked and narrowed by a time window the question names ("after May 16"),
+        and a note of what was applied ("" when nothing was; see rag.timewindow)."""
+        if not self.settings.time_windows:
+            return check_filters(filters), ""
+        return apply_time_window(question, filters, self.newest_date())

@@ -56,6 +56,8 @@ class Evidence:
     vector: np.ndarray
     outlet: str = ""
     date: str = ""
+    url: str = ""
+    also_in: tuple[dict[str, str], ...] = ()
 
     def label(self) -> str:
         """How the prompt shows it: its number and its text on one line."""
@@ -253,6 +255,8 @@ def _numbered(rows: list[dict], scores: np.ndarray, chosen: set[int]) -> list[Ev
                 row["vector"],
                 outlet=passage.outlet,
                 date=passage.date,
+                url=passage.url,
+                also_in=passage.also_in,
             )
         )
     return evidence

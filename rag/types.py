@@ -21,6 +21,9 @@ class Passage:
     outlet: str = ""
     date: str = ""
     url: str = ""
+    # Other copies of the same story (near-duplicates in other files or outlets), each
+    # {"source", "outlet", "date"}; retrieval keeps only this, the best-ranked copy.
+    also_in: tuple[dict[str, str], ...] = field(default=(), hash=False)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready fields."""
@@ -45,6 +48,8 @@ class Citation:
     date: str = ""
     url: str = ""
     support: float | None = None
+    # Other copies of the cited story (Passage.also_in): where else it appeared.
+    also_in: tuple[dict[str, str], ...] = field(default=(), hash=False)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready fields."""

@@ -1,0 +1,315 @@
+"""Manage the corpus: add files or a fetched page, remove an article, list articles, read one.
+
+The CLI (`rag add`) and the chat both call these. Every file is checked (type, size, a usable
+article text) before anything is copied, so a call that adds nothing changes neither the corpus
+folder nor the index; what was added is then indexed incrementally.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from index.fetch import FetchError, fetch_page
+from index.formats import ExtractionError
+from index.loading import (
+    ITEM_SEPARATOR,
+    METADATA_FILE,
+    corpus_files,
+    extract_file,
+    load_metadata,
+    read_article_text,
+    supported_suffixes,
+)
+from index.texts import TextStore
+from rag.engine import Engine
+from rag.errors import RagError
+from rag.naming import UnsafeNameError, name_from_url, safe_name
+
+
+class LibraryError(RagError, ValueError):
+    """A corpus call that cannot be done as asked (nothing was changed)."""
+
+
+@dataclass
+class AddReport:
+    """What one add or remove call did: (name, reason) per file, and the index summary."""
+
+    added: list[tuple[str, str]] = field(default_factory=list)
+    replaced: list[tuple[str, str]] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)
+    removed: list[tuple[str, str]] = field(default_factory=list)
+    index: str = ""  # the indexing run's summary; "" when nothing changed
+
+    @property
+    def changed(self) -> bool:
+        """True when the corpus folder changed."""
+        return bool(self.added or self.replaced or self.removed)
+
+    def lines(self) -> list[str]:
+        """One line per file for people, then the index summary."""
+        out = [f"{verb} {name}: {why}" for verb, rows in self._rows() for name, why in rows]
+        return out + ([self.index] if self.index else [])
+
+    def _rows(self) -> list[tuple[str, list[tuple[str, str]]]]:
+        return [
+            ("added", self.added),
+            ("replaced", self.replaced),
+            ("removed", self.removed),
+            ("skipped", self.skipped),
+        ]
+
+
+@dataclass(frozen=True)
+class ArticleInfo:
+    """One indexed article as the corpus view shows it."""
+
+    source: str
+    title: str
+    outlet: str
+    date: str
+    url: str
+    chunks: int
+    format: str
+
+
+def _engine() -> Engine:
+    from rag.api import get_engine
+
+    return get_engine()
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _check(path: Path, name: str, engine: Engine) -> str:
+    """'' when `path` holds a usable article, else the reason it is skipped."""
+    s = engine.settings
+    if not path.is_file():
+        return "no such file"
+    try:
+        extract_file(path, name, TextStore(s.texts_path), s.add_max_bytes)
+    except ExtractionError as exc:
+        return str(exc)
+    return ""
+
+
+class _Adder:
+    """Checks and copies the files of one call into the corpus folder."""
+
+    def __init__(self, engine: Engine, overwrite: bool) -> None:
+        self.corpus = Path(engine.settings.corpus)
+        self.engine = engine
+        self.overwrite = overwrite
+        self.report = AddReport()
+        self.hashes = {_sha256(p): src for p, src in corpus_files(self.corpus)}
+        self.taken: set[str] = set()
+
+    def add(self, path: Path, label: str, note: str = "") -> str | None:
+        """Copy one file in under a safe version of its name; its name, or None if skipped."""
+        try:
+            name = safe_name(path.name)
+        except UnsafeNameError as exc:
+            self.report.skipped.append((label, str(exc)))
+            return None
+        reason = _check(path, name, self.engine)
+        digest = _sha256(path) if not reason else ""
+        target = self.corpus / name
+        if not reason and digest in self.hashes:
+            reason = f"it is identical to {self.hashes[digest]!r}, already in the corpus"
+        elif not reason and name in self.taken:
+            reason = f"another file of this call is also named {name!r}"
+        elif not reason and target.exists() and not self.overwrite:
+            reason = f"an article named {name!r} already exists; add it with overwrite to replace"
+        if reason:
+            self.report.skipped.append((label, reason))
+            return None
+        rows = self.report.replaced if target.exists() else self.report.added
+        renamed = f" (saved as {name!r})" if name != path.name else ""
+        rows.append((name, (note or "copied into the corpus") + renamed))
+        self._copy(path, target)
+        self.taken.add(name)
+        self.hashes[digest] = name
+        return name
+
+    def _copy(self, path: Path, target: Path) -> None:
+        # Copy beside the target, then rename: a reader never sees half a file.
+        self.corpus.mkdir(parents=True, exist_ok=True)
+        tmp = self.corpus / f".adding-{os.getpid()}-{target.name}"
+        shutil.copyfile(path, tmp)
+        tmp.replace(target)
+
+
+def _finish(engine: Engine, report: AddReport) -> AddReport:
+    if report.changed:
+        report.index = engine.index(progress=False).summary()
+    return report
+
+
+def add_files(paths: list[Path | str], *, overwrite: bool = False) -> AddReport:
+    """Copy article files into the corpus folder and index them.
+
+    Args:
+        paths: files to add (see index/loading.py for the supported types).
+        overwrite: replace an existing article of the same name (else it is skipped).
+    Returns:
+        An AddReport: added, replaced and skipped files, each with its reason.
+    """
+    engine = _engine()
+    limit = engine.settings.add_max_files
+    if len(paths) > limit:
+        raise LibraryError(
+            f"{len(paths)} files given; at most {limit} can be added at once "
+            "(RAG_ADD_MAX_FILES). Add them in smaller groups."
+        )
+    if not paths:
+        raise LibraryError("No file given: name at least one article file to add.")
+    adder = _Adder(engine, overwrite)
+    for path in paths:
+        adder.add(Path(path), str(path))
+    return _finish(engine, adder.report)
+
+
+def _record_url(corpus: Path, source: str, url: str) -> None:
+    """Set the sidecar url of `source` (for a fetched page without a canonical URL)."""
+    metadata = load_metadata(corpus)
+    metadata.setdefault(source, {})["url"] = url
+    path = corpus / METADATA_FILE
+    tmp = path.with_name(f".{METADATA_FILE}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(metadata, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    tmp.replace(path)
+
+
+def add_url(url: str) -> AddReport:
+    """Fetch one web page, keep it as fetched in the corpus folder, and index it.
+
+    Args:
+        url: an http(s) address of a news page.
+    Returns:
+        An AddReport; a dead address, an error status, a non-HTML reply, a redirect loop or a
+        page over the size limit is skipped with its reason, and nothing is added.
+    """
+    engine = _engine()
+    s = engine.settings
+    report = AddReport()
+    try:
+        page = fetch_page(url, s.fetch_timeout, s.add_max_bytes, s.fetch_max_redirects)
+    except FetchError as exc:
+        report.skipped.append((url, str(exc)))
+        return report
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / name_from_url(page.url)
+        path.write_bytes(page.body)
+        adder = _Adder(engine, overwrite=False)
+        name = adder.add(path, url, note=f"fetched from {page.url}")
+        report = adder.report
+    if name is not None:
+        items, _ = extract_file(s.corpus / name, name, TextStore(s.texts_path), s.add_max_bytes)
+        if not items[0].url:
+            _record_url(Path(s.corpus), name, page.url)
+    return _finish(engine, report)
+
+
+def _corpus_path(engine: Engine, source: str) -> Path:
+    corpus = Path(engine.settings.corpus).resolve()
+    path = (corpus / source).resolve()
+    if corpus not in path.parents or source == METADATA_FILE or not path.is_file():
+        raise LibraryError(
+            f"{source!r} is not an article of {engine.settings.corpus}; "
+            "see `rag.articles()` for the sources it holds."
+        )
+    return path
+
+
+def remove_article(source: str) -> AddReport:
+    """Delete an article's file from the corpus folder and its chunks from the index.
+
+    Args:
+        source: the article's source (Passage.source). An item of a feed or export cannot be
+            removed alone: its whole file must be.
+    Returns:
+        An AddReport with the removed file and the index summary.
+    """
+    engine = _engine()
+    name, sep, _ = source.partition(ITEM_SEPARATOR)
+    path = _corpus_path(engine, name)
+    if sep:
+        raise LibraryError(
+            f"{source!r} is one item of {name!r}; items of a feed or export are removed with "
+            f"their whole file: remove {name!r}."
+        )
+    path.unlink()
+    report = AddReport(removed=[(name, "deleted from the corpus folder")])
+    return _finish(engine, report)
+
+
+def articles() -> list[ArticleInfo]:
+    """Every indexed article with its title, outlet, date, url, chunk count and format."""
+    collection = _engine().collection
+    chunks: Counter[str] = Counter()
+    first: dict[str, dict] = {}
+    offset, page = 0, 5000
+    while True:
+        got = collection.get(include=["metadatas"], limit=page, offset=offset)
+        for meta in got["metadatas"] or []:
+            source = str(meta.get("source", ""))
+            chunks[source] += 1
+            first.setdefault(source, dict(meta))
+        if len(got["ids"]) < page:
+            break
+        offset += page
+    return [_info(source, first[source], chunks[source]) for source in sorted(first)]
+
+
+def _info(source: str, meta: dict, chunks: int) -> ArticleInfo:
+    suffix = Path(source.partition(ITEM_SEPARATOR)[0]).suffix.lower()
+    return ArticleInfo(
+        source=source,
+        title=str(meta.get("title", "")),
+        outlet=str(meta.get("outlet", "")),
+        date=str(meta.get("date", "")),
+        url=str(meta.get("url", "")),
+        chunks=chunks,
+        format=str(meta.get("format") or suffix.lstrip(".")),
+    )
+
+
+def article_text(source: str) -> str:
+    """The text of one article that citation offsets point into.
+
+    Args:
+        source: the article's source (Passage.source, Citation.source).
+    Returns:
+        The file's own text for .txt/.md; the kept extraction for other formats, so
+        `article_text(c.source)[c.start:c.end] == c.quote` for every Citation c.
+    """
+    engine = _engine()
+    name = source.partition(ITEM_SEPARATOR)[0]
+    path = _corpus_path(engine, name)
+    try:
+        texts = engine.settings.texts_path
+        return read_article_text(path.parent, path.name + source[len(name) :], texts)
+    except (KeyError, ExtractionError) as exc:
+        raise LibraryError(f"{source!r} is not a readable article ({exc}).") from exc
+
+
+@dataclass(frozen=True)
+class AddLimits:
+    """What `add_files` accepts, for a user to see before adding (the chat's upload box)."""
+
+    suffixes: tuple[str, ...]
+    max_bytes: int
+    max_files: int
+
+
+def add_limits() -> AddLimits:
+    """The file types, bytes per file and files per call that `add_files` accepts (Settings)."""
+    s = _engine().settings
+    return AddLimits(supported_suffixes(), s.add_max_bytes, s.add_max_files)
