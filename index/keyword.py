@@ -8,6 +8,7 @@ import logging
 import os
 import re
 import shutil
+from collections.abc import Sequence
 from pathlib import Path
 
 import bm25s
@@ -156,30 +157,74 @@ def tokenize(text: str) -> list[str]:
     return [_stem(w) for w in words if w and w not in STOPWORDS]
 
 
-def fingerprint(ids: list[str]) -> str:
-    """A digest of a set of chunk ids: equal digests mean the index covers the same chunks."""
-    return hashlib.sha256("\n".join(sorted(ids)).encode()).hexdigest()
+# The per-chunk metadata the index keeps so that a filtered search ranks only matching chunks.
+FIELDS = ("source", "outlet", "date_num")
+
+
+def fingerprint(ids: list[str], fields: dict[str, list] | None = None) -> str:
+    """A digest of a set of chunk ids (and their filter fields): equal digests mean the index
+    covers the same chunks with the same metadata."""
+    if not fields:
+        return hashlib.sha256("\n".join(sorted(ids)).encode()).hexdigest()
+    rows = zip(ids, *(fields.get(f) or [""] * len(ids) for f in FIELDS), strict=True)
+    lines = sorted("\x00".join(map(str, row)) for row in rows)
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
 
 class KeywordIndex:
     """BM25 over chunks. `search` returns (chunk id, score) pairs, best first."""
 
-    def __init__(self, ids: list[str], model: bm25s.BM25 | None) -> None:
+    def __init__(
+        self, ids: list[str], model: bm25s.BM25 | None, fields: dict[str, list] | None = None
+    ) -> None:
         self.ids = ids
         self.model = model
-        self.fingerprint = fingerprint(ids)
+        self.fields = {f: list((fields or {}).get(f) or [""] * len(ids)) for f in FIELDS}
+        self.fields["date_num"] = [int(d or 0) for d in self.fields["date_num"]]
+        self.has_fields = bool(fields)  # False for an index saved before filters existed
+        self.fingerprint = fingerprint(ids, self.fields if fields else None)
+        self._columns: dict[str, np.ndarray] | None = None
 
     @classmethod
-    def build(cls, ids: list[str], texts: list[str]) -> KeywordIndex:
-        """Index `texts` (one per id)."""
+    def build(
+        cls, ids: list[str], texts: list[str], fields: dict[str, list] | None = None
+    ) -> KeywordIndex:
+        """Index `texts` (one per id), with each chunk's `FIELDS` values for filtered search."""
         if not ids:
             return cls([], None)
         model = bm25s.BM25()
         model.index([tokenize(t) or [""] for t in texts], show_progress=False)
-        return cls(list(ids), model)
+        return cls(list(ids), model, fields)
 
-    def search(self, query: str, top_k: int) -> list[tuple[str, float]]:
-        """The `top_k` best chunks for `query` with a positive BM25 score."""
+    def mask(
+        self,
+        sources: Sequence[str] | None = None,
+        outlets: Sequence[str] | None = None,
+        since: int = 0,
+        until: int = 0,
+    ) -> np.ndarray:
+        """True for every chunk that passes the filters (dates as YYYYMMDD; 0 = no bound)."""
+        if self._columns is None:
+            self._columns = {f: np.asarray(v) for f, v in self.fields.items()}
+        cols = self._columns
+        keep = np.ones(len(self.ids), dtype=bool)
+        if sources is not None:
+            keep &= np.isin(cols["source"], list(sources))
+        if outlets is not None:
+            keep &= np.isin(cols["outlet"], list(outlets))
+        if since or until:
+            keep &= cols["date_num"] > 0  # an undated chunk never passes a date filter
+        if since:
+            keep &= cols["date_num"] >= since
+        if until:
+            keep &= cols["date_num"] <= until
+        return keep
+
+    def search(
+        self, query: str, top_k: int, mask: np.ndarray | None = None
+    ) -> list[tuple[str, float]]:
+        """The `top_k` best chunks for `query` with a positive BM25 score; with `mask`, only
+        among the chunks it marks True (ranked among themselves, so a filter loses no rank)."""
         if self.model is None:
             return []
         vocab = self.model.vocab_dict
@@ -187,6 +232,8 @@ class KeywordIndex:
         if not tokens:
             return []
         scores = self.model.get_scores(tokens)
+        if mask is not None:
+            scores = np.where(mask, scores, 0.0)
         k = min(top_k, len(scores))
         best = np.argpartition(-scores, k - 1)[:k]
         best = best[np.argsort(-scores[best])]
@@ -201,7 +248,8 @@ class KeywordIndex:
         if self.model is not None:
             self.model.save(str(tmp / "bm25"))
         (tmp / "ids.json").write_text(
-            json.dumps({"fingerprint": self.fingerprint, "ids": self.ids}), encoding="utf-8"
+            json.dumps({"fingerprint": self.fingerprint, "ids": self.ids, "fields": self.fields}),
+            encoding="utf-8",
         )
         old = folder.with_name(folder.name + ".old")
         shutil.rmtree(old, ignore_errors=True)
@@ -219,4 +267,4 @@ class KeywordIndex:
             model = bm25s.BM25.load(str(folder / "bm25")) if meta["ids"] else None
         except (OSError, ValueError, KeyError):
             return None
-        return cls(meta["ids"], model)
+        return cls(meta["ids"], model, meta.get("fields"))

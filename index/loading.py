@@ -7,6 +7,7 @@ items of feeds and exports (see index/formats/__init__.py).
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 import logging
@@ -71,6 +72,16 @@ class Article:
 def supported_suffixes() -> tuple[str, ...]:
     """Every suffix the loader reads (lower case, with the dot)."""
     return tuple(OWN_TEXT) + tuple(EXTRACTED)
+
+
+def date_number(iso: str | None) -> int:
+    """YYYYMMDD of an ISO date (a timestamp counts by its date) as an int, what date filters
+    compare; 0 when the date is unknown or not a real date."""
+    try:
+        day = datetime.date.fromisoformat(str(iso or "")[:10])
+    except ValueError:
+        return 0
+    return day.year * 10000 + day.month * 100 + day.day
 
 
 def _fallback_title(source: str, text: str) -> str:

@@ -14,25 +14,47 @@ from rag.errors import QuestionError, RagError
 from rag.types import Answer, Citation, Passage
 
 if TYPE_CHECKING:
-    from rag.api import ask, ask_stream, configure, get_engine, retrieve
+    from rag.api import (
+        ask,
+        ask_stream,
+        configure,
+        get_chain,
+        get_engine,
+        retrieve,
+        using,
+        validate_answer,
+    )
     from rag.library import (
+        AddLimits,
         AddReport,
         ArticleInfo,
         LibraryError,
         add_files,
+        add_limits,
         add_url,
         article_text,
         articles,
         remove_article,
     )
 
-_API = ("ask", "ask_stream", "configure", "get_engine", "retrieve")
+_API = (
+    "ask",
+    "ask_stream",
+    "configure",
+    "get_chain",
+    "get_engine",
+    "retrieve",
+    "using",
+    "validate_answer",
+)
 # The corpus-management functions (rag/library.py), used by `rag add` and the chat.
 _LIBRARY = (
+    "AddLimits",
     "AddReport",
     "ArticleInfo",
     "LibraryError",
     "add_files",
+    "add_limits",
     "add_url",
     "article_text",
     "articles",
@@ -40,6 +62,7 @@ _LIBRARY = (
 )
 
 __all__ = [
+    "AddLimits",
     "AddReport",
     "Answer",
     "ArticleInfo",
@@ -50,15 +73,19 @@ __all__ = [
     "RagError",
     "Settings",
     "add_files",
+    "add_limits",
     "add_url",
     "article_text",
     "articles",
     "ask",
     "ask_stream",
     "configure",
+    "get_chain",
     "get_engine",
     "remove_article",
     "retrieve",
+    "validate_answer",
+    "using",
 ]
 
 

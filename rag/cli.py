@@ -8,23 +8,60 @@ import logging
 import sys
 import time
 from collections.abc import Callable
-from pathlib import Path
+from typing import TYPE_CHECKING, get_args
 
+from rag.config import LlmBackend, RetrievalMode, settings_from_args
 from rag.errors import RagError
 from rag.types import Answer
 
+if TYPE_CHECKING:
+    from rag.engine import Engine
 
-def _settings(args: argparse.Namespace):  # noqa: ANN202 - Settings is imported lazily
-    from rag.config import Settings
+LLM_CHOICES = list(get_args(LlmBackend))
+MODE_CHOICES = list(get_args(RetrievalMode))
 
-    overrides = {}
-    if getattr(args, "corpus", None):
-        overrides["corpus"] = Path(args.corpus)
-    if getattr(args, "mode", None):
-        overrides["retrieval"] = args.mode
-    if getattr(args, "llm", None):
-        overrides["llm"] = args.llm
-    return Settings(**overrides)
+
+def ready_engine(args: argparse.Namespace) -> Engine:
+    """The public API's engine for these arguments, with an index: a first question on a fresh
+    clone builds it here, deliberately and said on stderr (a read never writes the index)."""
+    import rag
+
+    engine = rag.configure(settings_from_args(args))
+    report = engine.ensure_index()
+    if report is not None:
+        print(f"No index yet, built it first: {report.summary()}", file=sys.stderr)
+    return engine
+
+
+def add_filter_arguments(parser: argparse.ArgumentParser) -> None:
+    """--source, --outlet (repeatable), --since, --until: which articles a question may use."""
+    group = parser.add_argument_group("filters (only matching articles are searched and cited)")
+    group.add_argument(
+        "--source", action="append", metavar="FILE", help="article path in the corpus (repeatable)"
+    )
+    group.add_argument(
+        "--outlet", action="append", metavar="NAME", help="outlet name, e.g. BBC (repeatable)"
+    )
+    group.add_argument("--since", metavar="YYYY-MM-DD", help="articles dated on or after this")
+    group.add_argument("--until", metavar="YYYY-MM-DD", help="articles dated on or before this")
+
+
+def filters_from_args(args: argparse.Namespace) -> dict[str, object] | None:
+    """The `filters` dict of rag.retrieve/ask from the filter options; None when none is given."""
+    given = {
+        "sources": getattr(args, "source", None),
+        "outlets": getattr(args, "outlet", None),
+        "since": getattr(args, "since", None),
+        "until": getattr(args, "until", None),
+    }
+    filters = {k: v for k, v in given.items() if v is not None}
+    return filters or None
+
+
+def outlet_date(outlet: str, date: str) -> str:
+    """ "BBC, 2025-05-23" as far as they are known, with a leading space; "" when neither is."""
+    known = ", ".join(x for x in (outlet, date) if x)
+    return f" {known}" if known else ""
 
 
 def cmd_index(args: argparse.Namespace) -> int:
@@ -32,8 +69,8 @@ def cmd_index(args: argparse.Namespace) -> int:
     from index import state
 
     started = time.perf_counter()
-    settings = _settings(args)
-    done = None if args.full else state.unchanged(settings)
+    settings = settings_from_args(args)
+    done = None if args.full else state.unchanged(settings.index_place())
     if done is not None:
         print(
             f"Index up to date: {done.get('files')} files, {done.get('chunks')} chunks; nothing "
@@ -52,7 +89,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     """Add files or fetched pages to the corpus, then index them."""
     import rag
 
-    rag.configure(_settings(args))
+    rag.configure(settings_from_args(args))
     urls = [t for t in args.targets if t.startswith(("http://", "https://"))]
     files = [t for t in args.targets if t not in urls]
     reports = [rag.add_files(files, overwrite=args.overwrite)] if files else []
@@ -67,8 +104,8 @@ def cmd_search(args: argparse.Namespace) -> int:
     """Print ranked passages."""
     import rag
 
-    rag.configure(_settings(args))
-    passages = rag.retrieve(args.question, top_k=args.top_k)
+    ready_engine(args)
+    passages = rag.retrieve(args.question, top_k=args.top_k, filters=filters_from_args(args))
     if args.json:
         print(json.dumps([p.to_dict() for p in passages], ensure_ascii=False, indent=2))
         return 0
@@ -76,9 +113,14 @@ def cmd_search(args: argparse.Namespace) -> int:
         print("No passage matches.")
     for rank, p in enumerate(passages, 1):
         print(
-            f"{rank}. {p.title}  [{p.source} {p.start}:{p.end}]  "
+            f"{rank}. {p.title}  [{p.source}{outlet_date(p.outlet, p.date)} {p.start}:{p.end}]  "
             f"score {p.score:.4f}  similarity {p.similarity:.3f}"
         )
+        if p.also_in:
+            copies = "; ".join(
+                f"{c['source']}{outlet_date(c['outlet'], c['date'])}" for c in p.also_in
+            )
+            print(f"   also in: {copies}")
         print("   " + p.text.replace("\n", " ")[:400])
     return 0
 
@@ -90,7 +132,8 @@ def print_answer(answer: Answer) -> None:
         print("\nSources:")
         for c in answer.citations:
             quote = " ".join(c.quote.split())
-            print(f'  [{c.marker}] {c.title} ({c.source} {c.start}:{c.end})\n      "{quote}"')
+            where = f"{c.source}{outlet_date(c.outlet, c.date)}"
+            print(f'  [{c.marker}] {c.title} ({where} {c.start}:{c.end})\n      "{quote}"')
     timings = ", ".join(f"{k} {v:.2f}s" for k, v in answer.timings.items())
     print(f"\n-- answered by {answer.backend}; {timings}", file=sys.stderr)
 
@@ -99,8 +142,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
     """Answer one question."""
     import rag
 
-    rag.configure(_settings(args))
-    answer = rag.ask(args.question)
+    ready_engine(args)
+    answer = rag.ask(args.question, filters=filters_from_args(args))
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -111,8 +154,11 @@ def cmd_ask(args: argparse.Namespace) -> int:
 def cmd_chat(args: argparse.Namespace) -> int:
     """A terminal chat with history and streaming."""
     import rag
+    from rag.filters import check_filters
 
-    rag.configure(_settings(args))
+    ready_engine(args)
+    filters = filters_from_args(args)
+    check_filters(filters)  # a bad filter is reported once, before the chat starts
     history: list[dict[str, str]] = []
     print("Newsdesk chat: ask about the news corpus. Empty line or Ctrl-D to quit.")
     while True:
@@ -125,7 +171,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
         try:
             answer = None
             print("newsdesk> ", end="", flush=True)
-            for item in rag.ask_stream(question, history):
+            for item in rag.ask_stream(question, history, filters=filters):
                 if isinstance(item, str):
                     print(item, end="", flush=True)
                 else:
@@ -148,7 +194,7 @@ def cmd_ui(args: argparse.Namespace) -> int:
     import rag
     from ui.app import launch
 
-    engine = rag.configure(_settings(args))
+    engine = rag.configure(settings_from_args(args))
     print(engine.index(progress=False).summary())  # the first question does not wait for it
     launch(args.host, args.port)
     return 0
@@ -201,10 +247,11 @@ def build_parser() -> argparse.ArgumentParser:
         description="Retrieve ranked passages with title, score and offsets.",
     )
     p.add_argument("question")
-    p.add_argument("-k", "--top-k", type=int, default=5, help="passages to show (default 5)")
-    p.add_argument("--mode", choices=["hybrid", "vector", "bm25"], help="retrieval mode")
+    p.add_argument("-k", "--top-k", type=int, help="passages to show (default RAG_TOP_K, 5)")
+    p.add_argument("--mode", choices=MODE_CHOICES, help="retrieval mode")
     p.add_argument("--corpus", help="corpus folder")
     p.add_argument("--json", action="store_true", help="print JSON")
+    add_filter_arguments(p)
     p.set_defaults(func=cmd_search)
 
     p = sub.add_parser(
@@ -213,9 +260,10 @@ def build_parser() -> argparse.ArgumentParser:
         description="Answer one question; every claim cites its article and quote.",
     )
     p.add_argument("question")
-    p.add_argument("--llm", choices=["local", "openai", "none"], help="generator backend")
+    p.add_argument("--llm", choices=LLM_CHOICES, help="generator backend")
     p.add_argument("--corpus", help="corpus folder")
     p.add_argument("--json", action="store_true", help="print the Answer as JSON")
+    add_filter_arguments(p)
     p.set_defaults(func=cmd_ask)
 
     p = sub.add_parser(
@@ -223,8 +271,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="chat in the terminal (follow-up questions, streaming)",
         description="A terminal chat that keeps history for follow-up questions.",
     )
-    p.add_argument("--llm", choices=["local", "openai", "none"], help="generator backend")
+    p.add_argument("--llm", choices=LLM_CHOICES, help="generator backend")
     p.add_argument("--corpus", help="corpus folder")
+    add_filter_arguments(p)
     p.set_defaults(func=cmd_chat)
 
     p = sub.add_parser(
@@ -235,7 +284,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--host", help="address to bind (default RAG_UI_HOST or 127.0.0.1)")
     p.add_argument("--port", type=int, help="port (default RAG_UI_PORT or 7860)")
-    p.add_argument("--llm", choices=["local", "openai", "none"], help="generator backend")
+    p.add_argument("--llm", choices=LLM_CHOICES, help="generator backend")
     p.add_argument("--corpus", help="corpus folder")
     p.set_defaults(func=cmd_ui)
 
@@ -260,6 +309,9 @@ def main(argv: list[str] | None = None) -> int:
         format="%(levelname)s %(name)s: %(message)s",
     )
     func: Callable[[argparse.Namespace], int] = args.func
+    from rag.signals import exit_cleanly_on_signals
+
+    exit_cleanly_on_signals()  # SIGTERM/SIGHUP must not leave a llama.cpp server behind
     try:
         return func(args)
     except RagError as exc:

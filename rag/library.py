@@ -20,6 +20,7 @@ from index.loading import (
     METADATA_FILE,
     extract_file,
     read_article_text,
+    supported_suffixes,
 )
 from index.texts import TextStore
 from rag.adding import Adder, AddReport, set_sidecar
@@ -197,3 +198,18 @@ def article_text(source: str) -> str:
         return read_article_text(path.parent, path.name + source[len(name) :], texts)
     except (KeyError, ExtractionError) as exc:
         raise LibraryError(f"{source!r} is not a readable article ({exc}).") from exc
+
+
+@dataclass(frozen=True)
+class AddLimits:
+    """What `add_files` accepts, for a user to see before adding (the chat's upload box)."""
+
+    suffixes: tuple[str, ...]
+    max_bytes: int
+    max_files: int
+
+
+def add_limits() -> AddLimits:
+    """The file types, bytes per file and files per call that `add_files` accepts (Settings)."""
+    s = _engine().settings
+    return AddLimits(supported_suffixes(), s.add_max_bytes, s.add_max_files)

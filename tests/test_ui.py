@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from types import SimpleNamespace
 
@@ -10,7 +11,7 @@ import pytest
 
 import rag
 from rag.config import PROJECT_ROOT
-from ui import chat, render, sources
+from ui import chat, filters, render, sources
 from ui.history import plain_history, strip_html
 from ui.settings import UiSettings
 
@@ -34,6 +35,19 @@ def medinsky_citation(marker: int = 1) -> rag.Citation:
         start,
         start + len(MEDINSKY_QUOTE),
     )
+
+
+@pytest.fixture()
+def shipped_texts(monkeypatch):
+    """rag.article_text over the shipped .txt files (their article text is the file's text)."""
+
+    def article_text(source):
+        path = CORPUS / source
+        if not path.is_file() or path.parent != CORPUS:
+            raise rag.RagError(f"{source!r} is not an article of the corpus.")
+        return path.read_text(encoding="utf-8")
+
+    monkeypatch.setattr(rag, "article_text", article_text)
 
 
 def answer_with(text: str, citations: list[rag.Citation], **fields) -> rag.Answer:
@@ -105,30 +119,53 @@ def test_paragraph_context_trims_long_paragraphs_at_words():
     assert len(before) <= 51 and len(after) <= 51 and quote == "QUOTE"
 
 
-def test_quote_is_highlighted_inside_its_real_paragraph():
-    html = sources.highlighted_paragraph(medinsky_citation(), CORPUS)
+def test_quote_is_highlighted_inside_its_real_paragraph(shipped_texts):
+    html = sources.highlighted_paragraph(medinsky_citation())
     assert f"<mark>{render.escape_text(MEDINSKY_QUOTE)}</mark>" in html
     assert "Medinsky also led the Russian side in the 2022 talks" in strip_html(html)
 
 
-def test_missing_or_changed_article_falls_back_to_the_quote(tmp_path):
-    citation = medinsky_citation()
-    html = sources.highlighted_paragraph(citation, tmp_path)
+def test_missing_or_changed_article_falls_back_to_the_quote(shipped_texts):
+    moved = dataclasses.replace(medinsky_citation(), source="gone.txt")
+    html = sources.highlighted_paragraph(moved)
     assert html == f"<mark>{render.escape_text(MEDINSKY_QUOTE)}</mark>"
-    assert sources.read_article(CORPUS, "../pyproject.toml") is None
+    shifted = dataclasses.replace(medinsky_citation(), start=0)
+    assert sources.highlighted_paragraph(shifted).startswith("<mark>")
+    assert sources.read_article("../pyproject.toml") is None
 
 
-def test_source_entry_has_anchor_title_outlet_and_date():
+def test_source_entry_has_anchor_title_outlet_and_date(shipped_texts):
     passage = rag.Passage(MEDINSKY_SOURCE, "t", "x", 1.0, 0, 1, outlet="BBC<br>", date="2025-05-19")
-    turn = sources.turn_for(answer_with("x [1]", [medinsky_citation()]), "Who?", CORPUS, 2)
+    turn = sources.turn_for(answer_with("x [1]", [medinsky_citation()]), "Who?", 2)
     assert 'id="nd-src-2-1"' in turn.body and "Putin&#39;s demands" in turn.body
-    html = sources.citation_html(medinsky_citation(), [passage], CORPUS, 2)
-    assert "BBC&lt;br&gt;" in html and "19 May 2025" in html
-    assert f"BBC<br> \u00b7 19 May 2025 \u00b7 {MEDINSKY_SOURCE}" in strip_html(html)
+    html = sources.citation_html(medinsky_citation(), [passage], 2)
+    assert "BBC&lt;br&gt;" in html and "<br>," not in html
+    assert f"BBC<br>, 2025-05-19 \u00b7 {MEDINSKY_SOURCE}" in strip_html(html)
+
+
+def test_outlet_and_date_come_from_the_citation_first_then_its_passage():
+    # A citation that carries its own outlet (rag.Citation gains outlet and date).
+    cited = SimpleNamespace(source=MEDINSKY_SOURCE, outlet="Reuters", date="")
+    passage = rag.Passage(MEDINSKY_SOURCE, "t", "x", 1.0, 0, 1, outlet="BBC", date="2025-05-23")
+    assert render.citation_origin(cited, [passage]) == "Reuters, 2025-05-23"
+    assert render.citation_origin(medinsky_citation(), [passage]) == "BBC, 2025-05-23"
+    assert render.citation_origin(medinsky_citation(), []) == ""
+    assert render.outlet_and_date("", "2025-05-23") == "2025-05-23"
+
+
+def test_answer_shows_each_citation_outlet_and_date_in_link_and_foot():
+    passage = rag.Passage(MEDINSKY_SOURCE, "t", "x", 1.0, 0, 1, outlet="BBC", date="2025-05-23")
+    answer = answer_with("Medinsky led it. [1]", [medinsky_citation()], passages=[passage])
+    html = render.answer_html(answer, 1)
+    assert 'title="Putin&#x27;s demands (BBC, 2025-05-23)"' in html
+    assert "[1] BBC, 2025-05-23" in strip_html(html.split("nd-answer-foot")[1])
+    assert plain_history([{"role": "assistant", "content": html}]) == [
+        {"role": "assistant", "content": "Medinsky led it.[1]"}
+    ]
 
 
 def test_refused_turn_has_no_sources():
-    turn = sources.turn_for(rag.Answer("no", refused=True), "Brazil?", CORPUS, 1)
+    turn = sources.turn_for(rag.Answer("no", refused=True), "Brazil?", 1)
     assert "No sources" in turn.body and "nd-source-list" not in turn.body
 
 
@@ -148,6 +185,9 @@ def test_passages_list_escapes_corpus_text():
     html = sources.passages_html([passage])
     assert "<script>" not in html and "#1" in html and "similarity 0.700" in html
     assert "No passages" in sources.passages_html([])
+    assert "Retrieval ran on" not in html
+    condensed = sources.passages_html([passage], "When did <Medinsky> lead it?")
+    assert "Retrieval ran on" in condensed and "&lt;Medinsky&gt;" in condensed
 
 
 def test_history_is_plain_text_without_the_ui_chrome():
@@ -178,22 +218,22 @@ def test_history_leaves_out_failed_turns_and_keeps_refusals():
 
 
 @pytest.fixture()
-def fake_rag(monkeypatch):
-    """rag.ask_stream replaced by a script; the corpus is the shipped one."""
+def fake_rag(monkeypatch, shipped_texts):
+    """rag.ask_stream replaced by a script (it takes filters, as rag's does)."""
     calls: list[tuple[str, object]] = []
+    seen_filters: list[object] = []
     script: list[object] = []
 
-    def ask_stream(question, history=None):
+    def ask_stream(question, history=None, filters=None):
         calls.append((question, history))
+        seen_filters.append(filters)
         for item in script:
             if isinstance(item, Exception):
                 raise item
             yield item
 
-    engine = SimpleNamespace(settings=SimpleNamespace(corpus=CORPUS))
     monkeypatch.setattr(rag, "ask_stream", ask_stream)
-    monkeypatch.setattr(rag, "get_engine", lambda: engine)
-    return SimpleNamespace(calls=calls, script=script)
+    return SimpleNamespace(calls=calls, script=script, filters=seen_filters)
 
 
 def test_respond_streams_then_shows_the_verified_answer(fake_rag):
@@ -221,6 +261,41 @@ def test_follow_up_sends_plain_history(fake_rag):
             {"role": "assistant", "content": "Medinsky led it.[1]"},
         ],
     )
+
+
+def test_filters_go_to_rag_and_the_status_line_says_what_was_applied(fake_rag):
+    passage = rag.Passage(MEDINSKY_SOURCE, "Putin's demands", "x", 1.0, 0, 1)
+    answer = answer_with("Medinsky led it. [1]", [medinsky_citation()], passages=[passage])
+    fake_rag.script.append(answer)
+    update = list(chat.respond("Who?", [], [], [MEDINSKY_SOURCE], ["BBC"], " 2025-05-17 ", ""))
+    assert fake_rag.filters == [
+        {"sources": [MEDINSKY_SOURCE], "outlets": ["BBC"], "since": "2025-05-17"}
+    ]
+    status = strip_html(update[-1][4])
+    assert "filters: article Putin's demands \u00b7 outlet BBC \u00b7 dates 2025-05-17 to" in status
+    list(chat.respond("Who?", [], [], [], [], "", ""))
+    assert fake_rag.filters[-1] is None
+
+
+def test_filters_are_refused_plainly_when_rag_cannot_filter(monkeypatch, shipped_texts):
+    calls = []
+    monkeypatch.setattr(rag, "ask_stream", lambda q, history=None: calls.append(q) or iter([]))
+    update = list(chat.respond("Who?", [], [], [], ["BBC"], "", ""))[-1]
+    assert "cannot filter" in strip_html(update[1][-1]["content"]) and calls == []
+
+
+def test_filter_description_escapes_and_names_every_part():
+    assert filters.build_filters([], None, " ", "") is None
+    text = filters.describe_filters(
+        {"sources": ["a.html", "b.txt"], "outlets": ["<b>X</b>"], "until": "2025-05-30"},
+        {"a.html": "Alpha"},
+    )
+    assert (
+        text
+        == "articles Alpha; b.txt \u00b7 outlet &lt;b&gt;X&lt;/b&gt; \u00b7 dates … to 2025-05-30"
+    )
+    assert filters.accepts_filters(lambda q, filters=None: q)
+    assert not filters.accepts_filters(lambda q: q)
 
 
 @pytest.mark.parametrize(

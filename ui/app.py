@@ -9,100 +9,112 @@ from typing import Any
 
 import gradio as gr
 
-from ui.chat import EMPTY_PASSAGES, ask_api, clear_chat, respond
-from ui.render import IDLE_STATUS
+from ui import library
+from ui.chat import ask_api, clear_chat, respond
+from ui.corpus import limits_text
+from ui.layout import ChatParts, SideParts, chat_column, side_column
 from ui.settings import UiSettings
-from ui.sources import EMPTY_PANEL
 from ui.theme import CSS, HEAD, make_theme
-
-EXAMPLES = [
-    "Who led the Russian delegation in Istanbul?",
-    "Why did Rubio withdraw from the Ukraine talks?",
-    "What did Trump and Putin discuss in their phone call?",
-    "What does Russia demand before a ceasefire?",
-]
 
 HEADER = (
     "<h1>News<span>desk</span></h1>"
     "<p>Answers from the news corpus only, with the exact passage behind every claim.</p>"
 )
 
-PLACEHOLDER = (
-    "**Ask about the news corpus.**<br>Every claim in an answer is marked like "
-    "<sup>[1]</sup>; click it to see the quoted passage in its article."
-)
-
 
 def build_app(settings: UiSettings | None = None) -> gr.Blocks:
-    """The chat app (not yet launched): chat on the left, sources and passages on the right.
+    """The chat app (not yet launched): chat on the left, sources and the corpus on the right.
 
     Args:
         settings: web-app settings (queue size); default: read from the environment.
     Returns:
-        The Blocks, with the queue set to run one answer at a time (one local model).
+        The Blocks, with the queue set to run one answer (or upload) at a time (one engine).
     """
     settings = settings or UiSettings()
+    suffixes, max_bytes, max_files = library.upload_limits()
     with gr.Blocks(title="Newsdesk", analytics_enabled=False) as app:
         turns = gr.State([])
         gr.HTML(HEADER, elem_id="nd-header", js_on_load=None)
         with gr.Row(equal_height=False):
             with gr.Column(scale=3, min_width=420):
-                chatbot = gr.Chatbot(
-                    elem_id="nd-chat",
-                    show_label=False,
-                    height=560,
-                    buttons=[],
-                    feedback_options=None,
-                    latex_delimiters=[],
-                    placeholder=PLACEHOLDER,
-                )
-                with gr.Row(equal_height=True, elem_id="nd-input-row"):
-                    question = gr.Textbox(
-                        placeholder="Ask a question about the news corpus\u2026",
-                        show_label=False,
-                        container=False,
-                        lines=1,
-                        max_lines=4,
-                        scale=8,
-                        elem_id="nd-question",
-                    )
-                    ask = gr.Button("Ask", variant="primary", size="md", scale=1, min_width=80)
-                    clear = gr.Button(
-                        "Clear chat", size="md", scale=1, min_width=110, elem_id="nd-clear"
-                    )
-                status = gr.HTML(IDLE_STATUS, elem_id="nd-status", js_on_load=None)
-                examples = gr.Dataset(
-                    components=[question],
-                    samples=[[q] for q in EXAMPLES],
-                    label="Example questions",
-                    elem_id="nd-examples",
-                )
+                chat = chat_column()
             with gr.Column(scale=2, min_width=340, elem_id="nd-side"):
-                sources = gr.HTML(EMPTY_PANEL, elem_id="nd-sources", js_on_load=None)
-                with gr.Accordion("Retrieved passages", open=False, elem_id="nd-passages-box"):
-                    passages = gr.HTML(EMPTY_PASSAGES, elem_id="nd-passages", js_on_load=None)
-
-        outputs = [question, chatbot, sources, passages, status, turns]
-        answer: dict[str, Any] = {
-            "fn": respond,
-            "inputs": [question, chatbot, turns],
-            "outputs": outputs,
-            "concurrency_id": "rag",
-            "show_progress": "hidden",
-            "api_visibility": "private",
-        }
-        question.submit(**answer)
-        ask.click(**answer)
-        examples.click(
-            _first, inputs=examples, outputs=question, queue=False, api_visibility="private"
-        ).then(**answer)
-        reset: dict[str, Any] = {"outputs": outputs, "queue": False, "api_visibility": "private"}
-        clear.click(clear_chat, **reset)
-        chatbot.clear(clear_chat, **reset)
+                side = side_column(limits_text(suffixes, max_bytes, max_files), suffixes)
+        _wire_chat(chat, side, turns)
+        _wire_corpus(app, chat, side)
         # Shares the chat's concurrency group: one answer at a time, from the UI or the API.
         gr.api(ask_api, api_name="ask", concurrency_id="rag")
     app.queue(default_concurrency_limit=1, max_size=settings.queue_size)
     return app
+
+
+def _wire_chat(chat: ChatParts, side: SideParts, turns: gr.State) -> None:
+    """Questions (box, button, examples) answered into the chat and the Sources tab."""
+    outputs = [chat.question, chat.chatbot, side.sources, side.passages, chat.status, turns]
+    filters = [chat.sources, chat.outlets, chat.since, chat.until]
+    answer: dict[str, Any] = {
+        "fn": respond,
+        "inputs": [chat.question, chat.chatbot, turns, *filters],
+        "outputs": outputs,
+        "concurrency_id": "rag",
+        "show_progress": "hidden",
+        "api_visibility": "private",
+    }
+    quick: dict[str, Any] = {"queue": False, "api_visibility": "private"}
+    for event in (chat.question.submit, chat.ask.click):
+        event(_show_sources, outputs=side.tabs, **quick)
+        event(**answer)
+    chat.examples.click(_first, inputs=chat.examples, outputs=chat.question, **quick).then(
+        _show_sources, outputs=side.tabs, **quick
+    ).then(**answer)
+    chat.clear.click(clear_chat, outputs=outputs, **quick)
+    chat.chatbot.clear(clear_chat, outputs=outputs, **quick)
+    chat.clear_filters.click(_no_filters, outputs=filters, **quick)
+
+
+def _wire_corpus(app: gr.Blocks, chat: ChatParts, side: SideParts) -> None:
+    """Upload, remove and list articles; every change refreshes this tab's lists and filters."""
+    chosen = [chat.sources, chat.outlets]
+    view = [side.table, side.remove_choice, chat.sources, chat.outlets]
+    # Indexing shares the answers' concurrency group: the engine does one thing at a time.
+    side.upload.upload(
+        library.add_uploads,
+        inputs=[side.upload, side.replace, *chosen],
+        outputs=[side.report, side.upload, *view],
+        concurrency_id="rag",
+        show_progress="full",
+        show_progress_on=[side.report],
+        api_visibility="private",
+    )
+    side.remove.click(
+        library.remove_selected,
+        inputs=[side.remove_choice, *chosen],
+        outputs=[side.report, *view],
+        concurrency_id="rag",
+        show_progress="full",
+        show_progress_on=[side.report],
+        api_visibility="private",
+    )
+    listing: dict[str, Any] = {
+        "inputs": chosen,
+        "outputs": view,
+        "queue": False,
+        "api_visibility": "private",
+    }
+    # Another tab may have changed the corpus: the list is read again whenever it is shown.
+    app.load(library.corpus_view, **listing)
+    side.corpus_tab.select(library.corpus_view, **listing)
+    side.refresh.click(library.corpus_view, **listing)
+
+
+def _show_sources() -> gr.Tabs:
+    """Bring the Sources tab forward, where the answer's citations appear."""
+    return gr.Tabs(selected="sources")
+
+
+def _no_filters() -> tuple[list[str], list[str], str, str]:
+    """Empty filter controls: the next question searches the whole corpus."""
+    return [], [], "", ""
 
 
 def _first(sample: list[str]) -> str:
@@ -130,6 +142,7 @@ def launch(
     settings = UiSettings()
     app = build_app(settings)
     auth = settings.auth()
+    _, max_bytes, _ = library.upload_limits()
     app.launch(
         server_name=host or settings.host,
         server_port=port or settings.port,
@@ -143,6 +156,8 @@ def launch(
         prevent_thread_lock=prevent_thread_lock,
         quiet=quiet,
         footer_links=["api"],
+        # Gradio refuses a bigger upload before it is written to disk; rag checks it again.
+        max_file_size=max_bytes,
         theme=make_theme(),
         css=CSS,
         head=HEAD,

@@ -11,6 +11,7 @@ import gradio as gr
 
 import rag
 from ui import render
+from ui.filters import Filters, accepts_filters, build_filters, describe_filters
 from ui.history import plain_history
 from ui.sources import EMPTY_PANEL, Turn, panel_html, passages_html, turn_for
 
@@ -48,13 +49,22 @@ def _with_reply(messages: Messages, content: str) -> Messages:
     return [*messages[:-1], {"role": "assistant", "content": content}]
 
 
-def respond(question: str, messages: Messages | None, turns: list[Turn] | None) -> Iterator[Update]:
+def respond(
+    question: str,
+    messages: Messages | None,
+    turns: list[Turn] | None,
+    sources: list[str] | None = None,
+    outlets: list[str] | None = None,
+    since: str = "",
+    until: str = "",
+) -> Iterator[Update]:
     """Stream the answer to `question` into the chat, then show it verified, with its sources.
 
     Args:
         question: the text in the question box.
         messages: the chat so far (this tab's chatbot value).
         turns: the source-panel entries of earlier answers (this tab's state).
+        sources, outlets, since, until: the filter controls (empty: the whole corpus).
     Yields:
         Updates for (question box, chatbot, source panel, passages, status, turns).
     """
@@ -68,10 +78,11 @@ def respond(question: str, messages: Messages | None, turns: list[Turn] | None) 
     yield "", chat, skip, skip, render.BUSY_STATUS, skip
 
     partial = ""
+    filters = build_filters(sources, outlets, since, until)
     try:
-        for item in rag.ask_stream(text, history):
+        for item in _stream(text, history, filters):
             if isinstance(item, rag.Answer):
-                yield _final(item, text, chat, list(turns or []))
+                yield _final(item, text, chat, list(turns or []), filters)
                 return
             partial += item
             yield skip, _with_reply(chat, render.streaming_html(partial)), skip, skip, skip, skip
@@ -84,17 +95,32 @@ def respond(question: str, messages: Messages | None, turns: list[Turn] | None) 
         yield skip, _with_reply(chat, reply), skip, skip, status, skip
 
 
-def _final(answer: rag.Answer, question: str, chat: Messages, turns: list[Turn]) -> Update:
+def _stream(text: str, history: list[dict[str, str]], filters: Filters | None) -> Iterator[Any]:
+    """rag.ask_stream, with the filters when there are any."""
+    if filters is None:
+        return rag.ask_stream(text, history)
+    if not accepts_filters(rag.ask_stream):
+        raise rag.QuestionError(
+            "This Newsdesk cannot filter questions by article, outlet or date yet: clear the "
+            "filters (Clear filters) to ask about the whole corpus."
+        )
+    return rag.ask_stream(text, history, filters=filters)
+
+
+def _final(
+    answer: rag.Answer, question: str, chat: Messages, turns: list[Turn], filters: Filters | None
+) -> Update:
     """The update that replaces the streamed text with the verified answer and its sources."""
     number = len(turns) + 1
-    corpus = rag.get_engine().settings.corpus
-    turns = [*turns, turn_for(answer, question, corpus, number)]
+    applied = describe_filters(filters, {p.source: p.title for p in answer.passages})
+    turns = [*turns, turn_for(answer, question, number)]
     return (
         gr.skip(),
         _with_reply(chat, render.answer_html(answer, number)),
         panel_html(turns),
-        passages_html(answer.passages),
-        render.status_html(answer),
+        # Answer.query: the standalone question retrieval ran (after condensing a follow-up).
+        passages_html(answer.passages, getattr(answer, "query", "") or ""),
+        render.status_html(answer, applied),
         turns,
     )
 

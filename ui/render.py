@@ -11,7 +11,7 @@ from __future__ import annotations
 import html
 import re
 
-from rag import Answer, Citation
+from rag import Answer, Citation, Passage
 
 MARKER = re.compile(r"\[(\d+)\]")
 
@@ -45,16 +45,33 @@ def anchor_id(turn: int, marker: int) -> str:
     return f"nd-src-{turn}-{marker}"
 
 
-def citation_link(citation: Citation, turn: int) -> str:
+def outlet_and_date(outlet: str | None, date: str | None) -> str:
+    """'BBC, 2025-05-23', or whichever of the two is known, or ""."""
+    return ", ".join(part for part in (outlet, date) if part)
+
+
+def citation_origin(citation: Citation, passages: list[Passage]) -> str:
+    """The citation's outlet and date: its own, else those of a retrieved passage of its article."""
+    outlet, date = getattr(citation, "outlet", ""), getattr(citation, "date", "")
+    passage = next((p for p in passages if p.source == citation.source), None)
+    if passage is not None:
+        outlet, date = outlet or passage.outlet, date or passage.date
+    return outlet_and_date(outlet, date)
+
+
+def citation_link(citation: Citation, turn: int, origin: str = "") -> str:
     """A superscript [n] that jumps to the citation's entry in the source panel."""
-    title = html.escape(citation.title or citation.source, quote=True)
+    label = citation.title or citation.source
+    title = html.escape(f"{label} ({origin})" if origin else label, quote=True)
     return (
         f'<sup class="nd-sup"><a class="nd-cite" href="#{anchor_id(turn, citation.marker)}" '
         f'title="{title}">[{citation.marker}]</a></sup>'
     )
 
 
-def render_markers(text: str, citations: list[Citation], turn: int) -> str:
+def render_markers(
+    text: str, citations: list[Citation], turn: int, passages: list[Passage] | None = None
+) -> str:
     """`text` escaped, with each [n] that has a Citation turned into a link to its source."""
     by_marker = {c.marker: c for c in citations}
     parts: list[str] = []
@@ -64,7 +81,7 @@ def render_markers(text: str, citations: list[Citation], turn: int) -> str:
         if citation is None:
             continue  # not a citation marker (e.g. "[2025]" in a quote): left as text
         parts.append(escape_text(text[position : match.start()].rstrip(" ")))
-        parts.append(citation_link(citation, turn))
+        parts.append(citation_link(citation, turn, citation_origin(citation, passages or [])))
         position = match.end()
     parts.append(escape_text(text[position:]))
     return "".join(parts)
@@ -80,11 +97,14 @@ def answer_html(answer: Answer, turn: int) -> str:
     if answer.refused:
         return refusal_html(answer.text)
     count = len(answer.citations)
-    note = f"{count} source{'s' if count != 1 else ''} \u2192"
-    return (
-        f'<div class="nd-answer">{render_markers(answer.text, answer.citations, turn)}'
-        f'<div class="nd-answer-foot {CHROME}">{note}</div></div>'
-    )
+    origins = [
+        f"[{c.marker}] {escape_text(origin)}"
+        for c in answer.citations
+        if (origin := citation_origin(c, answer.passages))
+    ]
+    note = f"{count} source{'s' if count != 1 else ''} \u2192 " + " \u00b7 ".join(origins)
+    body = render_markers(answer.text, answer.citations, turn, answer.passages)
+    return f'<div class="nd-answer">{body}<div class="nd-answer-foot {CHROME}">{note}</div></div>'
 
 
 def refusal_html(text: str) -> str:
@@ -123,8 +143,9 @@ def format_seconds(seconds: float) -> str:
     return f"{seconds:.2f} s"
 
 
-def status_html(answer: Answer) -> str:
-    """Backend and per-stage timings of an answer."""
+def status_html(answer: Answer, applied: str = "") -> str:
+    """Backend and per-stage timings of an answer, and the filters it ran with (`applied`, safe
+    HTML from ui.filters.describe_filters)."""
     stages = [
         (label, answer.timings[key])
         for key, label in (
@@ -138,8 +159,10 @@ def status_html(answer: Answer) -> str:
     timings = " \u00b7 ".join(f"{label} {format_seconds(value)}" for label, value in stages)
     backend = html.escape(answer.backend or "unknown")
     outcome = "refused: not in the corpus" if answer.refused else "answered"
+    scope = f' \u00b7 <span class="nd-applied">filters: {applied}</span>' if applied else ""
     return status_line(
-        f'{outcome} \u00b7 backend <span class="nd-backend">{backend}</span> \u00b7 {timings}',
+        f'{outcome} \u00b7 backend <span class="nd-backend">{backend}</span> \u00b7 {timings}'
+        f"{scope}",
         "nd-status-refused" if answer.refused else "nd-status-ok",
     )
 

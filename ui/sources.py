@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import html
+import logging
 from dataclasses import dataclass
-from functools import lru_cache
-from pathlib import Path
 
+import rag
 from rag import Answer, Citation, Passage
-from ui.render import anchor_id, escape_text
+from ui.render import anchor_id, citation_origin, escape_text, outlet_and_date
+
+log = logging.getLogger(__name__)
 
 CONTEXT_CHARS = 600  # paragraph text kept on each side of a quote before trimming with "…"
 
@@ -23,21 +24,12 @@ class Turn:
     body: str  # safe HTML: the citation list, or the no-sources note
 
 
-@lru_cache(maxsize=64)
-def _read(path: str, mtime_ns: int) -> str:
-    # Keyed on mtime so an edited article is read again.
-    return Path(path).read_text(encoding="utf-8")
-
-
-def read_article(corpus: Path, source: str) -> str | None:
-    """The text of `source` inside `corpus`, or None if it is missing or outside the corpus."""
-    root = corpus.resolve()
-    path = (root / source).resolve()
-    if root not in path.parents or not path.is_file():
-        return None
+def read_article(source: str) -> str | None:
+    """The text `source`'s offsets point into (rag.article_text), or None when rag has none."""
     try:
-        return _read(str(path), path.stat().st_mtime_ns)
-    except (OSError, UnicodeDecodeError):
+        return rag.article_text(source)
+    except (rag.RagError, OSError, ValueError, KeyError) as exc:
+        log.info("No article text for %r: %s", source, exc)
         return None
 
 
@@ -67,9 +59,9 @@ def paragraph_context(
     return before, text[start:end], after
 
 
-def highlighted_paragraph(citation: Citation, corpus: Path) -> str:
+def highlighted_paragraph(citation: Citation) -> str:
     """HTML of the citation's paragraph with the quote in <mark>; the quote alone as fallback."""
-    text = read_article(corpus, citation.source)
+    text = read_article(citation.source)
     if text is None or text[citation.start : citation.end] != citation.quote:
         # The article moved or changed since it was indexed: the verified quote still stands.
         return f"<mark>{escape_text(citation.quote)}</mark>"
@@ -77,30 +69,21 @@ def highlighted_paragraph(citation: Citation, corpus: Path) -> str:
     return f"{escape_text(before)}<mark>{escape_text(quote)}</mark>{escape_text(after)}"
 
 
-def format_date(value: str) -> str:
-    """'2025-05-19' -> '19 May 2025'; anything else unchanged."""
-    try:
-        return dt.date.fromisoformat(value).strftime("%-d %B %Y")
-    except ValueError:
-        return value
+def meta_line(origin: str, source: str) -> str:
+    """Outlet and date where known ("BBC, 2025-05-23"), then the file name."""
+    parts = [escape_text(origin)] if origin else []
+    return " \u00b7 ".join([*parts, f"<code>{escape_text(source)}</code>"])
 
 
-def meta_line(source: str, passages: list[Passage]) -> str:
-    """Outlet and date where the corpus metadata knows them, then the file name."""
-    passage = next((p for p in passages if p.source == source), None)
-    known = [p for p in (passage.outlet, format_date(passage.date)) if p] if passage else []
-    parts = [*(escape_text(part) for part in known), f"<code>{escape_text(source)}</code>"]
-    return " \u00b7 ".join(parts)
-
-
-def citation_html(citation: Citation, passages: list[Passage], corpus: Path, turn: int) -> str:
+def citation_html(citation: Citation, passages: list[Passage], turn: int) -> str:
     """One source entry: marker, title, outlet/date and the highlighted quote."""
+    meta = meta_line(citation_origin(citation, passages), citation.source)
     return (
         f'<li class="nd-source" id="{anchor_id(turn, citation.marker)}">'
         f'<div class="nd-source-head"><span class="nd-badge">{citation.marker}</span>'
         f'<span class="nd-source-title">{escape_text(citation.title or citation.source)}</span>'
-        f'</div><div class="nd-meta">{meta_line(citation.source, passages)}</div>'
-        f'<blockquote class="nd-context">{highlighted_paragraph(citation, corpus)}</blockquote>'
+        f'</div><div class="nd-meta">{meta}</div>'
+        f'<blockquote class="nd-context">{highlighted_paragraph(citation)}</blockquote>'
         "</li>"
     )
 
@@ -112,11 +95,11 @@ NO_SOURCES_HTML = (
 )
 
 
-def turn_for(answer: Answer, question: str, corpus: Path, number: int) -> Turn:
+def turn_for(answer: Answer, question: str, number: int) -> Turn:
     """The source-panel entry of one answer."""
     if answer.refused or not answer.citations:
         return Turn(number, question, NO_SOURCES_HTML)
-    items = "".join(citation_html(c, answer.passages, corpus, number) for c in answer.citations)
+    items = "".join(citation_html(c, answer.passages, number) for c in answer.citations)
     return Turn(number, question, f'<ol class="nd-source-list">{items}</ol>')
 
 
@@ -142,13 +125,20 @@ def panel_html(turns: list[Turn]) -> str:
     return f'<div class="nd-panel"><div class="nd-panel-title">Sources</div>{"".join(blocks)}</div>'
 
 
-def passages_html(passages: list[Passage]) -> str:
-    """Every retrieved passage, best first, with its scores and offsets."""
+def passages_html(passages: list[Passage], query: str = "") -> str:
+    """Every retrieved passage, best first, with its scores and offsets, under the standalone
+    question retrieval ran (`query`, when a follow-up was condensed or a filter narrowed it)."""
     if not passages:
         return '<div class="nd-placeholder">No passages retrieved yet.</div>'
+    head = (
+        f'<div class="nd-query"><span class="nd-query-label">Retrieval ran on</span> '
+        f"{escape_text(query)}</div>"
+        if query
+        else ""
+    )
     items = []
     for rank, p in enumerate(passages, 1):
-        meta = meta_line(p.source, [p])
+        meta = meta_line(outlet_and_date(p.outlet, p.date), p.source)
         scores = f"score {p.score:.4f} \u00b7 similarity {p.similarity:.3f}"
         items.append(
             f'<li class="nd-passage"><div class="nd-source-head"><span class="nd-rank">#{rank}'
@@ -157,4 +147,4 @@ def passages_html(passages: list[Passage]) -> str:
             f'{html.escape(scores)}</div><div class="nd-passage-text">{escape_text(p.text)}</div>'
             "</li>"
         )
-    return f'<ol class="nd-passage-list">{"".join(items)}</ol>'
+    return f'{head}<ol class="nd-passage-list">{"".join(items)}</ol>'

@@ -146,4 +146,38 @@ blockquote.nd-context mark {
 .nd-status-refused .nd-dot { background: #d97706; }
 .nd-status-error .nd-dot { background: #dc2626; }
 .nd-status-busy .nd-dot { background: #6366f1; animation: nd-blink 1s steps(2) infinite; }
+.nd-applied { color: var(--body-text-color); }
+.nd-query {
+  font-size: 0.85rem; margin: 2px 0 8px; padding: 6px 10px; border-radius: var(--radius-md);
+  background: var(--background-fill-secondary);
+}
+.nd-query-label {
+  font-size: 0.72rem; font-weight: 700; text-transform: uppercase; letter-spacing: 0.05em;
+  color: var(--body-text-color-subdued); margin-right: 4px;
+}
+#nd-corpus { max-height: 420px; overflow-y: auto !important; }
+.nd-corpus-count { font-size: 0.8rem; color: var(--body-text-color-subdued); margin: 2px 0 6px; }
+table.nd-corpus {
+  width: 100%; border-collapse: collapse; font-size: 0.85rem; border: none !important;
+}
+table.nd-corpus th {
+  text-align: left; font-size: 0.72rem; text-transform: uppercase; letter-spacing: 0.05em;
+  color: var(--body-text-color-subdued); padding: 4px 6px; border: none !important;
+  border-bottom: 1px solid var(--border-color-primary) !important;
+}
+table.nd-corpus td {
+  padding: 6px; vertical-align: top; border: none !important;
+  border-bottom: 1px solid var(--border-color-primary) !important;
+}
+td.nd-col-date { white-space: nowrap; }
+#nd-remove-row { align-items: end; }
+td.nd-col-title { font-weight: 600; line-height: 1.35; }
+td.nd-col-title code { font-weight: 400; font-size: 0.72rem; background: none; padding: 0; }
+td.nd-col-num { text-align: right; font-variant-numeric: tabular-nums; }
+ul.nd-report { list-style: none; padding: 0; margin: 4px 0; font-size: 0.88rem; }
+ul.nd-report li { padding: 3px 8px; border-left: 3px solid #94a3b8; margin-bottom: 3px; }
+ul.nd-report li.nd-ok { border-left-color: #16a34a; }
+ul.nd-report li.nd-bad { border-left-color: #dc2626; }
+.nd-report-foot { font-size: 0.78rem; color: var(--body-text-color-subdued); }
+.nd-busy { font-size: 0.88rem; color: var(--body-text-color-subdued); }
 """
