@@ -273,16 +273,21 @@ class Engine:
         return self.__dict__["retriever"]
 
     def article_text(self, source: str) -> str:
-        """The text of `source` that offsets point into (the file's own text, as loaded)."""
-        from index.loading import read_article
+        """The text of `source` that offsets point into: the file's own text for .txt/.md, the
+        kept extraction for other formats and for feed/export items (`world.xml#3`)."""
+        from index.formats import ExtractionError
+        from index.loading import ITEM_SEPARATOR, read_article_text
 
-        path = (self.settings.corpus / source).resolve()
-        if self.settings.corpus.resolve() not in path.parents:
+        corpus = self.settings.corpus.resolve()
+        path = (corpus / source.partition(ITEM_SEPARATOR)[0]).resolve()
+        if corpus not in path.parents:
             raise QuestionError(f"{source!r} is not an article of {self.settings.corpus}.")
-        article = read_article(path, source)
-        if article is None:
-            raise QuestionError(f"{source!r} is not a readable article of {self.settings.corpus}.")
-        return article.text
+        try:
+            return read_article_text(corpus, source, self.settings.texts_path)
+        except (KeyError, ExtractionError) as exc:
+            raise QuestionError(
+                f"{source!r} is not a readable article of {self.settings.corpus} ({exc})."
+            ) from exc
 
     def retrieve(
         self, question: str, top_k: int | None = None, filters: object = None
