@@ -30,7 +30,7 @@ from typing import Any
 import rag
 from bench.common import citation_problems, percentile
 from evals.dataset import load_items
-from rag.config import PROJECT_ROOT, Settings, UiSettings
+from rag.config import PROJECT_ROOT, Settings
 from rag.engine import Engine
 from rag.local_llm import free_port
 
@@ -323,6 +323,8 @@ def main() -> None:
     convs = conversations(args.users, args.turns, only)
     deterministic = args.backend == "none"
     expected = reference_answers(engine, convs) if deterministic else None
+    from ui.settings import UiSettings
+
     queue_size = args.queue_size or max(UiSettings().queue_size, args.users)
     with serve(engine, queue_size) as url:
         results, wall = run_load(url, convs)
