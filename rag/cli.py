@@ -21,12 +21,16 @@ LLM_CHOICES = list(get_args(LlmBackend))
 MODE_CHOICES = list(get_args(RetrievalMode))
 
 
-def ready_engine(args: argparse.Namespace) -> Engine:
+def ready_engine(args: argparse.Namespace, question: str | None = None) -> Engine:
     """The public API's engine for these arguments, with an index: a first question on a fresh
-    clone builds it here, deliberately and said on stderr (a read never writes the index)."""
+    clone builds it here, deliberately and said on stderr (a read never writes the index). A
+    bad `question` is a QuestionError before anything is built."""
     import rag
+    from rag.engine import check_question
 
     engine = rag.configure(settings_from_args(args))
+    if question is not None:
+        check_question(question, engine.settings.max_question_chars)
     report = engine.ensure_index()
     if report is not None:
         print(f"No index yet, built it first: {report.summary()}", file=sys.stderr)
@@ -104,7 +108,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     """Print ranked passages."""
     import rag
 
-    ready_engine(args)
+    ready_engine(args, args.question)
     passages = rag.retrieve(args.question, top_k=args.top_k, filters=filters_from_args(args))
     if args.json:
         print(json.dumps([p.to_dict() for p in passages], ensure_ascii=False, indent=2))
@@ -142,7 +146,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     """Answer one question."""
     import rag
 
-    ready_engine(args)
+    ready_engine(args, args.question)
     answer = rag.ask(args.question, filters=filters_from_args(args))
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))

@@ -24,9 +24,11 @@ MODEL_DIR = Path(os.environ.get("RAG_MODEL_DIR") or PROJECT_ROOT / ".rag" / "mod
 
 
 def children(pid: int) -> list[int]:
-    """Pids of the direct children of `pid`."""
-    path = Path(f"/proc/{pid}/task/{pid}/children")
-    return [int(p) for p in path.read_text().split()] if path.exists() else []
+    """Pids of the direct children of `pid`, whichever of its threads forked them."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        found += [int(p) for p in task.read_text().split()]
+    return found
 
 
 def command_line(pid: int) -> str:
