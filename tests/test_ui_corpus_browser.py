@@ -17,7 +17,7 @@ from rag.config import PROJECT_ROOT, Settings
 from rag.engine import Engine
 from tests.test_ui_browser import CHROMIUM, CHROMIUM_ARGS, ask, free_port
 
-PAGE = Path(__file__).parent / "fixtures" / "ui" / "harbour-desalination.md"
+PAGE = Path(__file__).parent / "fixtures" / "ui" / "harbour-desalination.html"
 QUESTION = "How much will the Alcântara desalination plant cost?"
 ANSWER_FACT = "84 million euros"
 ORIGIN = "Harbour Gazette, 2025-06-02"
@@ -169,6 +169,8 @@ def test_bad_uploads_are_explained_and_change_nothing(browser, server, writable_
     empty.write_bytes(b"")
     binary = tmp_path / "binary.txt"
     binary.write_bytes(bytes(range(256)) * 8)
+    scripts = tmp_path / "scripts-only.html"
+    scripts.write_text("<html><head><script>var a = 1;</script><style>p {}</style></head></html>")
     wrong_type = tmp_path / "notes.docx"
     wrong_type.write_text("not a news article")
     huge = tmp_path / "huge.txt"
@@ -177,8 +179,9 @@ def test_bad_uploads_are_explained_and_change_nothing(browser, server, writable_
     page = open_tab(browser, server)
     corpus_tab(page)
 
-    report = upload(page, [str(empty), str(binary)])
-    assert "Not added empty.md" in report and "Not added binary.txt" in report
+    report = upload(page, [str(empty), str(binary), str(scripts)])
+    for name in ("empty.md", "binary.txt", "scripts-only.html"):
+        assert f"Not added {name}: " in report
     assert "Added" not in report
     page.set_input_files("#nd-upload input[type=file]", [str(wrong_type)])
     assert "Invalid file type: notes.docx" in toasts(page)
@@ -194,16 +197,17 @@ def test_bad_uploads_are_explained_and_change_nothing(browser, server, writable_
 
 
 def test_a_path_in_the_file_name_cannot_leave_the_corpus(browser, server, writable_engine):
-    remove_if_present("escape.md")
+    remove_if_present("escape.html")
+    remove_if_present(PAGE.name)  # else the copy is refused as identical to it
     outside = {p.name for p in writable_engine.settings.corpus.parent.iterdir()}
     page = open_tab(browser, server)
     corpus_tab(page)
-    named = {"name": "../../escape.md", "mimeType": "text/markdown", "buffer": PAGE.read_bytes()}
+    named = {"name": "../../escape.html", "mimeType": "text/html", "buffer": PAGE.read_bytes()}
     report = upload(page, [named])
     assert "../" not in report
     assert {p.name for p in writable_engine.settings.corpus.parent.iterdir()} == outside
-    assert "escape.md" in corpus_sources(writable_engine)  # the name without its path
-    remove_if_present("escape.md")
+    assert "escape.html" in corpus_sources(writable_engine)  # the name without its path
+    remove_if_present("escape.html")
     page.close()
 
 
