@@ -15,30 +15,28 @@ import time
 from pathlib import Path
 
 import httpx
-import numpy as np
 
+import rag
+from bench.common import percentile
 from evals.dataset import load_items
 from rag.answering import answer_messages
 from rag.config import PROJECT_ROOT, Settings
 from rag.engine import Engine
-from rag.evidence import select_evidence
 
 RESULTS = Path(__file__).parent / "results"
 
 
 def pct(values: list[float], q: float) -> float:
-    """The q-th percentile (0 when empty)."""
-    return float(np.percentile(values, q)) if values else 0.0
+    """The q-th percentile (bench.common.percentile)."""
+    return percentile(values, q)
 
 
 def prompt_tokens(engine: Engine, question: str) -> int:
     """Tokens of the answer prompt as the local server counts them (chat template included)."""
-    server_url = engine.chain.generator().client.base_url  # type: ignore[union-attr]
-    qv = engine.embed_model.embed([question])[0]
-    passages = engine.retriever.retrieve(question, engine.settings.top_k, qv)
-    evidence = select_evidence(
-        question, qv, engine.sentences, passages, engine.settings.evidence_sentences
-    )
+    chain = rag.api.chain_for(engine)
+    server_url = chain.generator().client.base_url  # type: ignore[union-attr]
+    vector, passages = chain.retrieve(question)
+    evidence = chain.gather(question, vector, passages)
     text = "\n".join(m["content"] for m in answer_messages(question, evidence))
     root = str(server_url).rstrip("/").removesuffix("/v1")
     reply = httpx.post(f"{root}/extras/tokenize", json={"input": text}, timeout=30)
@@ -55,16 +53,17 @@ def run(backend: str, limit: int) -> dict:
     home = Path(tempfile.mkdtemp(prefix="answer-bench-"))
     engine = Engine(Settings(home=home, llm=backend, model_dir=PROJECT_ROOT / ".rag" / "models"))
     engine.index(progress=False)
-    engine.chain.ask("warm-up: who is Medinsky?")
+    rag.api.chain_for(engine).ask("warm-up: who is Medinsky?")
     rows = []
     for item in ordered:
         started = time.perf_counter()
-        answer = engine.chain.ask(item.question)
+        answer = rag.api.chain_for(engine).ask(item.question)
         row = {
             "id": item.id,
             "total": time.perf_counter() - started,
             "first_token": answer.timings.get("first_token"),
             "retrieve": answer.timings["retrieve"],
+            "judge": answer.timings.get("judge", 0.0),
             "refused": answer.refused,
         }
         if backend == "local" and not answer.refused:
@@ -81,6 +80,7 @@ def run(backend: str, limit: int) -> dict:
         "total_p50": pct(totals, 50),
         "total_p95": pct(totals, 95),
         "retrieve_p50": pct([r["retrieve"] for r in rows], 50),
+        "judge_p50": pct([r["judge"] for r in rows], 50),
         "prompt_tokens_mean": statistics.mean(tokens) if tokens else 0,
         "rows": rows,
     }
@@ -97,14 +97,15 @@ def main() -> None:
     (RESULTS / f"answer_{args.backend}.json").write_text(json.dumps(result, indent=2))
     print(
         "| backend | questions | first token p50 / p95 | total p50 / p95 | retrieve p50 | "
-        "prompt tokens (mean) |"
+        "judge p50 | prompt tokens (mean) |"
     )
-    print("|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|")
     r = result
     print(
         f"| {r['backend']} | {r['questions']} | {r['first_token_p50']:.2f} / "
         f"{r['first_token_p95']:.2f} s | {r['total_p50']:.3f} / {r['total_p95']:.3f} s | "
-        f"{r['retrieve_p50'] * 1000:.0f} ms | {r['prompt_tokens_mean']:.0f} |"
+        f"{r['retrieve_p50'] * 1000:.0f} ms | {r['judge_p50']:.2f} s | "
+        f"{r['prompt_tokens_mean']:.0f} |"
     )
 
 

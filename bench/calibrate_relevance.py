@@ -10,23 +10,21 @@ from __future__ import annotations
 import numpy as np
 
 from evals.dataset import load_items
-from rag.condense import heuristic_standalone
+from rag.answering import AnswerChain
 from rag.config import Settings
 from rag.engine import Engine
-from rag.evidence import select_evidence
 
 
 def best_scores(engine: Engine) -> tuple[np.ndarray, np.ndarray]:
-    """Best evidence score of each answerable and each unanswerable item."""
+    """Best evidence score of each answerable and each unanswerable item (the chain's own
+    condense without a model, retrieve and gather steps)."""
+    chain = AnswerChain(engine, generator=None)
     answerable, unanswerable = [], []
     for item in load_items():
-        question = heuristic_standalone(item.question, item.history)
-        vector = engine.embed_model.embed([question])[0]
-        passages = engine.retriever.retrieve(question, engine.settings.top_k, vector)
-        evidence = select_evidence(
-            question, vector, engine.sentences, passages, engine.settings.evidence_sentences
-        )
-        score = evidence[0].score if evidence else 0.0
+        question = chain.condense(item.question, list(item.history) or None, None)
+        vector, passages = chain.retrieve(question)
+        evidence = chain.gather(question, vector, passages)
+        score = max((e.score for e in evidence), default=0.0)
         (answerable if item.answerable else unanswerable).append(score)
     return np.array(answerable), np.array(unanswerable)
 

@@ -37,6 +37,8 @@ from typing import Any
 
 import numpy as np
 
+from bench.common import percentile
+
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "index_bench.json"
 BIN = Path(sys.executable).parent
@@ -117,8 +119,8 @@ def retrieval_latency(home: Path) -> dict[str, Any]:
         out[name] = {
             "mode": engines[name].settings.retrieval,
             "questions": len(ms),
-            "p50_ms": float(np.percentile(ms, 50)),
-            "p95_ms": float(np.percentile(ms, 95)),
+            "p50_ms": percentile(ms, 50),
+            "p95_ms": percentile(ms, 95),
             "mean_ms": float(np.mean(ms)),
             "ms": ms,
         }

@@ -27,13 +27,12 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
 import rag
+from bench.common import citation_problems, percentile
 from evals.dataset import load_items
-from rag.config import PROJECT_ROOT, Settings, UiSettings
+from rag.config import PROJECT_ROOT, Settings
 from rag.engine import Engine
-from tests.helpers import assert_citations_valid, free_port
+from rag.local_llm import free_port
 
 RESULTS = Path(__file__).parent / "results"
 SUMMARY_FIELDS = ("text", "refused", "backend", "timings")  # of each answer, in the JSON
@@ -150,7 +149,7 @@ def reference_answers(
     for conversation in convs:
         history: list[dict[str, str]] = []
         for n, turn in enumerate(conversation.turns):
-            answer = engine.chain.ask(turn.question, list(history)).to_dict()
+            answer = rag.api.chain_for(engine).ask(turn.question, list(history)).to_dict()
             expected[(conversation.user, n)] = answer
             history += history_after(turn.question, answer)
     return expected
@@ -215,15 +214,10 @@ def check(
         return [f"{where}: {result.error}"]
     answer = result.answer
     problems = []
-    try:
-        assert_citations_valid(
-            rag.Answer(
-                answer["text"], [rag.Citation(**c) for c in answer["citations"]], answer["refused"]
-            ),
-            corpus,
-        )
-    except AssertionError as exc:
-        problems.append(f"{where}: invalid citations: {exc}")
+    checked = rag.Answer(
+        answer["text"], [rag.Citation(**c) for c in answer["citations"]], answer["refused"]
+    )
+    problems += [f"{where}: invalid citations: {p}" for p in citation_problems(checked, corpus)]
     if answer["refused"]:
         if not allow_refusal:
             problems.append(f"{where}: refused")
@@ -263,8 +257,8 @@ def latency(results: list[TurnResult], wall: float) -> dict[str, float]:
         return {"questions": 0, "wall_s": wall}
     return {
         "questions": len(seconds),
-        "p50_s": float(np.percentile(seconds, 50)),
-        "p95_s": float(np.percentile(seconds, 95)),
+        "p50_s": percentile(seconds, 50),
+        "p95_s": percentile(seconds, 95),
         "max_s": max(seconds),
         "mean_s": statistics.fmean(seconds),
         "wall_s": wall,
@@ -292,23 +286,21 @@ def serve(engine: Engine, queue_size: int) -> Iterator[str]:
     saved = {k: os.environ.get(k) for k in ("RAG_UI_QUEUE_SIZE", "RAG_UI_PASSWORD")}
     os.environ["RAG_UI_QUEUE_SIZE"] = str(queue_size)
     os.environ.pop("RAG_UI_PASSWORD", None)
-    previous = rag.api._engine
-    rag.api._engine = engine
-    try:
-        app = launch("127.0.0.1", free_port(), prevent_thread_lock=True, quiet=True)
+    with rag.using(engine):
         try:
-            if not app.local_url:
-                raise RuntimeError("the chat app did not report its URL")
-            yield app.local_url
+            app = launch("127.0.0.1", free_port(), prevent_thread_lock=True, quiet=True)
+            try:
+                if not app.local_url:
+                    raise RuntimeError("the chat app did not report its URL")
+                yield app.local_url
+            finally:
+                app.close()
         finally:
-            app.close()
-    finally:
-        rag.api._engine = previous
-        for key, value in saved.items():
-            if value is None:
-                os.environ.pop(key, None)
-            else:
-                os.environ[key] = value
+            for key, value in saved.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
 
 
 def main() -> None:
@@ -324,11 +316,15 @@ def main() -> None:
     model_dir = Path(os.environ.get("RAG_MODEL_DIR") or PROJECT_ROOT / ".rag" / "models")
     engine = Engine(Settings(home=home, llm=args.backend, model_dir=model_dir))
     engine.index(progress=False)
-    engine.chain.ask("warm-up: who is Medinsky?")  # loads models, starts the local server
+    rag.api.chain_for(engine).ask(
+        "warm-up: who is Medinsky?"
+    )  # loads models, starts the local server
     only = LOCAL_CONVERSATIONS if args.backend == "local" else None
     convs = conversations(args.users, args.turns, only)
     deterministic = args.backend == "none"
     expected = reference_answers(engine, convs) if deterministic else None
+    from ui.settings import UiSettings
+
     queue_size = args.queue_size or max(UiSettings().queue_size, args.users)
     with serve(engine, queue_size) as url:
         results, wall = run_load(url, convs)

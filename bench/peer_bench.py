@@ -175,6 +175,7 @@ def log(system: str, message: str) -> None:
 
 def measure_newsdesk(home: Path, questions: list[str], items: list[Any]) -> dict[str, Any]:
     """Index build, retrieval and streamed answers of Newsdesk in this process."""
+    import rag
     from rag.config import Settings
     from rag.engine import Engine
     from rag.types import Answer
@@ -182,10 +183,12 @@ def measure_newsdesk(home: Path, questions: list[str], items: list[Any]) -> dict
     engine = Engine(Settings(home=home, llm="local"))
     s = engine.settings
     started = time.perf_counter()
-    generator = engine.chain.generator()  # starts the llama.cpp server (shared_server)
+    generator = rag.api.chain_for(engine).generator()  # starts the llama.cpp server (shared_server)
     server_start = time.perf_counter() - started
     if generator is None:
-        raise RuntimeError(f"The local LLM did not start: {engine.chain._generator_error}")
+        raise RuntimeError(
+            f"The local LLM did not start: {rag.api.chain_for(engine).generator_error}"
+        )
     log("newsdesk", f"server up in {server_start:.1f} s; building the index")
     started = time.perf_counter()
     engine.index(progress=False)
@@ -198,7 +201,7 @@ def measure_newsdesk(home: Path, questions: list[str], items: list[Any]) -> dict
     for item in items:
         started = time.perf_counter()
         first = None
-        for out in engine.chain.stream(item.question):
+        for out in rag.api.chain_for(engine).stream(item.question):
             if first is None and (isinstance(out, Answer) or out):
                 first = time.perf_counter() - started
             if isinstance(out, Answer):
@@ -229,7 +232,7 @@ def measure_newsdesk(home: Path, questions: list[str], items: list[Any]) -> dict
             "retrieval": s.retrieval,
             "top_k": s.top_k,
             "chunk_tokens": s.chunk_tokens,
-            "evidence_sentences": s.evidence_sentences,
+            "evidence_words": s.evidence.words,
             "max_tokens": s.llm_max_tokens,
             "llm_timeout_s": s.llm_timeout,
             "temperature": 0,

@@ -14,9 +14,10 @@ Per size, in a fresh temporary folder:
 2. Index process: rag.engine.Engine(Settings(home=tmp, corpus=tmp)).index(progress=False), the
    code path of `rag index`: load -> clean -> chunk -> embed -> two Chroma collections (chunks,
    and every sentence of every chunk) -> BM25 (bm25s) saved with its fingerprint. The project's
-   functions are wrapped with timers, not changed: time in embed() calls, ChromaVectorStore.add
-   (Chroma writes, HNSW included), KeywordIndex.build / save (BM25), loading, chunking and
-   record building; "other" is the rest (node construction, Chroma reads, ...). Throughput is
+   run is timed through its own hook (Engine.index(on_step=...), see index.pipeline.IndexStep):
+   time in embed() calls, Chroma adds (Chroma writes, HNSW included), BM25 build / save,
+   loading, chunking and record building; "other" is the rest (node construction, Chroma
+   reads and deletes, ...). Throughput is
    chunks / indexing seconds; records/s counts chunk + sentence records (both are embedded and
    written). Peak RSS of that process: resource.getrusage ru_maxrss.
 3. Start-up processes (`--startup-runs`, default 2): a new Python process opens an Engine on the
@@ -52,18 +53,17 @@ import argparse
 import json
 import os
 import platform
-import resource
 import subprocess
 import sys
 import tempfile
 import time
 from collections import defaultdict
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+from bench.common import Timers, disk_bytes, peak_rss_mb, percentile
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
@@ -78,48 +78,6 @@ PROGRESS_EVERY_S = 60.0
 def log(message: str) -> None:
     """A progress line on stderr."""
     print(f"[scale {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
-
-
-def peak_rss_mb() -> float:
-    """Peak resident set size of this process so far (MiB; ru_maxrss is KiB on Linux)."""
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def disk_bytes(folder: Path) -> int:
-    """Bytes allocated on disk under `folder` (like `du`)."""
-    total = 0
-    for dirpath, _, files in os.walk(folder):
-        for name in files:
-            with suppress(OSError):
-                total += os.lstat(os.path.join(dirpath, name)).st_blocks * 512
-    return total
-
-
-class Timers:
-    """Accumulated seconds and calls per name."""
-
-    def __init__(self) -> None:
-        self.seconds: dict[str, float] = defaultdict(float)
-        self.calls: dict[str, int] = defaultdict(int)
-
-    @contextmanager
-    def time(self, name: str) -> Iterator[None]:
-        started = time.perf_counter()
-        try:
-            yield
-        finally:
-            self.seconds[name] += time.perf_counter() - started
-            self.calls[name] += 1
-
-    def wrap(self, name: str | Callable[[], str], func: Callable[..., Any]) -> Callable[..., Any]:
-        """`func` timed under `name` (or under the name the callable returns at call time)."""
-
-        def timed(*args: Any, **kwargs: Any) -> Any:
-            with self.time(name() if callable(name) else name):
-                return func(*args, **kwargs)
-
-        timed.__wrapped__ = func  # type: ignore[attr-defined]
-        return timed
 
 
 TIMERS = Timers()
@@ -142,14 +100,7 @@ def timed_minilm(**kwargs: Any) -> Any:
     """The real MiniLM model (as Engine builds it), its embed() calls timed per phase."""
     from index.embedding import MiniLMEmbedding
 
-    class TimedMiniLM(MiniLMEmbedding):
-        def embed(self, texts: list[str]) -> np.ndarray:
-            with TIMERS.time(f"embed_{STATE['phase']}"):
-                out = super().embed(texts)
-            _progress(len(texts))
-            return out
-
-    return TimedMiniLM(**kwargs)
+    return MiniLMEmbedding(**kwargs)
 
 
 def cached_embedding(real: Any) -> Any:
@@ -201,21 +152,19 @@ def cached_embedding(real: Any) -> Any:
             self._matrix = np.concatenate([self._matrix, vectors.astype(np.float32)])
 
         def embed(self, texts: list[str]) -> np.ndarray:
-            with TIMERS.time(f"embed_{STATE['phase']}"):
-                split = [
-                    [self._words(t[s:e]) for s, e in split_sentences(t)] or [self._words(t)]
-                    for t in texts
+            split = [
+                [self._words(t[s:e]) for s, e in split_sentences(t)] or [self._words(t)]
+                for t in texts
+            ]
+            self._ensure({w for sentences in split for ws in sentences for w in ws})
+            out = np.empty((len(texts), 384), dtype=np.float32)
+            for i, sentences in enumerate(split):
+                vectors = [
+                    self._matrix[[self._rows[w] for w in ws]].mean(axis=0) for ws in sentences
                 ]
-                self._ensure({w for sentences in split for ws in sentences for w in ws})
-                out = np.empty((len(texts), 384), dtype=np.float32)
-                for i, sentences in enumerate(split):
-                    vectors = [
-                        self._matrix[[self._rows[w] for w in ws]].mean(axis=0) for ws in sentences
-                    ]
-                    vectors = [v / max(float(np.linalg.norm(v)), 1e-12) for v in vectors]
-                    v = np.mean(vectors, axis=0)
-                    out[i] = v / max(float(np.linalg.norm(v)), 1e-12)
-            _progress(len(texts))
+                vectors = [v / max(float(np.linalg.norm(v)), 1e-12) for v in vectors]
+                v = np.mean(vectors, axis=0)
+                out[i] = v / max(float(np.linalg.norm(v)), 1e-12)
             return out
 
     return CachedVectorEmbedding(real)
@@ -225,44 +174,28 @@ def cached_embedding(real: Any) -> Any:
 # Worker processes
 
 
-def instrument_pipeline(captured: dict[str, Any]) -> None:
-    """Wrap the project's indexing functions with timers (behaviour unchanged)."""
-    from llama_index.vector_stores.chroma import ChromaVectorStore
+# The indexer's step names (index.pipeline.IndexStep) -> the timer names of the results.
+STEP_TIMERS = {"records_chunks": "records", "records_sentences": "records"}
 
-    import index.pipeline as pipeline
-    import rag.engine as engine_module
-    from index.keyword import KeywordIndex
 
-    def capture(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            captured[name] = result = func(*args, **kwargs)
-            return result
+def record_steps(captured: dict[str, Any]) -> Any:
+    """An on_step callback for Engine.index: times every step, keeps the chunks and sentence
+    records for the real-model rate sample, and logs progress now and then."""
 
-        return wrapper
+    def on_step(name: str, seconds: float, items: Any) -> None:
+        if name.startswith("chroma_read_"):
+            name = "chroma_read"
+        TIMERS.add(STEP_TIMERS.get(name, name), seconds)
+        if name == "chunking":
+            captured["chunks"] = items
+        elif name == "records_sentences":
+            captured["sentences"] = items
+            captured["records_sentences"] = len(items)
+        elif name.startswith("embed_"):
+            STATE["phase"] = name.removeprefix("embed_")
+            _progress(len(items))
 
-    def sync_collection(
-        collection: Any, records: Any, embed_model: Any, label: str, *a: Any
-    ) -> Any:
-        STATE["phase"] = label
-        captured[f"records_{label}"] = len(records)
-        return original_sync(collection, records, embed_model, label, *a)
-
-    original_sync = pipeline.sync_collection
-    engine_module.load_folder = TIMERS.wrap("load_files", engine_module.load_folder)
-    pipeline.chunk_corpus = TIMERS.wrap("chunking", capture("chunks", pipeline.chunk_corpus))
-    pipeline.chunk_records = TIMERS.wrap("records", pipeline.chunk_records)
-    pipeline.sentence_records = TIMERS.wrap(
-        "records", capture("sentences", pipeline.sentence_records)
-    )
-    pipeline.stored_ids_by_source = TIMERS.wrap("chroma_read", pipeline.stored_ids_by_source)
-    pipeline.sync_collection = sync_collection
-    ChromaVectorStore.add = TIMERS.wrap(  # type: ignore[method-assign]
-        lambda: f"chroma_add_{STATE['phase']}", ChromaVectorStore.add
-    )
-    KeywordIndex.build = classmethod(  # type: ignore[method-assign]
-        TIMERS.wrap("bm25_build", KeywordIndex.build.__func__)  # type: ignore[attr-defined]
-    )
-    KeywordIndex.save = TIMERS.wrap("bm25_save", KeywordIndex.save)  # type: ignore[method-assign]
+    return on_step
 
 
 def real_rates(model: Any, captured: dict[str, Any]) -> dict[str, Any]:
@@ -292,18 +225,16 @@ def worker_index(home: Path, corpus: Path, vectors: str) -> dict[str, Any]:
     from rag.engine import Engine
 
     captured: dict[str, Any] = {}
-    instrument_pipeline(captured)
     started = time.perf_counter()
     real = timed_minilm(embed_batch_size=32) if vectors == "real" else None
     if real is None:
         real = MiniLMEmbedding(embed_batch_size=32)
     model = real if vectors == "real" else cached_embedding(real)
     model_load_s = time.perf_counter() - started
-    engine = Engine(Settings(home=home, corpus=corpus))
-    engine.__dict__["embed_model"] = model
+    engine = Engine(Settings(home=home, corpus=corpus), embed_model=model)
     log(f"indexing {corpus} into {home} ({vectors} vectors)")
     started = time.perf_counter()
-    report = engine.index(progress=False)
+    report = engine.index(progress=False, on_step=record_steps(captured))
     index_s = time.perf_counter() - started
     rss_index = peak_rss_mb()
     log(report.summary())
@@ -333,24 +264,10 @@ def open_engine(home: Path, corpus: Path, first_question: str) -> tuple[Any, dic
     keyword_files = sorted((home / "keyword").glob("**/*"))
     before = {str(p): p.stat().st_mtime_ns for p in keyword_files if p.is_file()}
     started = time.perf_counter()
-    from index.keyword import KeywordIndex
     from rag.config import Settings
     from rag.engine import Engine
 
     parts = {"imports_s": time.perf_counter() - started}
-    calls = {"keyword_build": 0, "engine_index": 0}
-
-    def count(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            calls[name] += 1
-            return func(*args, **kwargs)
-
-        return wrapper
-
-    KeywordIndex.build = classmethod(  # type: ignore[method-assign]
-        count("keyword_build", KeywordIndex.build.__func__)  # type: ignore[attr-defined]
-    )
-    Engine.index = count("engine_index", Engine.index)  # type: ignore[method-assign]
     engine = Engine(Settings(home=home, corpus=corpus))
     for name, step in (
         ("embed_model_s", lambda: engine.embed_model),
@@ -369,14 +286,11 @@ def open_engine(home: Path, corpus: Path, first_question: str) -> tuple[Any, dic
     probe = {
         "parts_s": parts,
         "marks": marks,
-        "keyword_build_calls": calls["keyword_build"],
-        "engine_index_calls": calls["engine_index"],
         "keyword_files_unchanged": before == after and bool(before),
         "keyword_chunks": len(engine.keyword().ids),
     }
-    probe["keyword_rebuilt"] = bool(
-        calls["keyword_build"] or calls["engine_index"] or not probe["keyword_files_unchanged"]
-    )
+    # A read never builds the index (Engine.keyword raises instead), so only the files can say.
+    probe["keyword_rebuilt"] = not probe["keyword_files_unchanged"]
     return engine, probe
 
 
@@ -448,14 +362,14 @@ def worker_latency(home: Path, corpus: Path, questions_file: Path) -> dict[str, 
     out: dict[str, Any] = {"startup": probe, "questions": len(facts), "modes": {}}
     for mode, ms in times.items():
         out["modes"][mode] = {
-            "p50_ms": float(np.percentile(ms, 50)),
-            "p95_ms": float(np.percentile(ms, 95)),
+            "p50_ms": percentile(ms, 50),
+            "p95_ms": percentile(ms, 95),
             "mean_ms": float(np.mean(ms)),
             "hit_at_5": hits[mode] / len(facts),
             "ms": ms,
         }
     out["hybrid_components_p50_ms"] = {
-        name: float(np.percentile(ms, 50)) for name, ms in component_ms.items()
+        name: percentile(ms, 50) for name, ms in component_ms.items()
     }
     out["peak_rss_mb"] = peak_rss_mb()
     return out

@@ -23,14 +23,21 @@ METRICS: dict[str, str] = {
     "key_fact_accuracy": "answers holding every key fact",
     "citation_precision": "cited articles that are gold sources",
     "citation_recall": "gold sources that are cited (answered questions)",
-    "support_rate": "answer sentences whose citations support them",
+    "support_rate": "answer sentences similar to their citations (similarity signal)",
+    "judge_accepted": "answered questions whose every claim the judge accepted",
+    "passage_coverage": "answerable items whose key facts all occur in the retrieved passages",
+    "evidence_coverage": "answerable items whose key facts all occur in the evidence shown",
     "refusal_accuracy": "unanswerable questions refused",
+    "judge_precision": "claims the judge accepts that are supported (claims.jsonl, test half)",
+    "judge_recall": "supported claims the judge accepts (claims.jsonl, test half)",
+    "judge_unsupported_caught": "unsupported claims the judge rejects (claims.jsonl, test half)",
+    "judge_auc": "judge AUC on claims.jsonl, test half",
     "false_refusal_rate": "answerable questions refused (lower is better)",
     "error_rate": "questions where the system raised (lower is better)",
     "pass_rate": "questions passing every check",
 }
 LOWER_IS_BETTER = frozenset({"false_refusal_rate", "error_rate"})
-STAGES = ("condense", "retrieve", "first_token", "generate", "total")
+STAGES = ("condense", "retrieve", "evidence", "first_token", "generate", "verify", "judge", "total")
 
 Row = dict[str, Any]
 
@@ -44,6 +51,10 @@ def _rate(rows: Sequence[Row], value: Callable[[Row], float | None]) -> tuple[fl
 def _support(row: Row) -> float | None:
     sentences = row["sentences"]
     return sum(bool(ok) for _, ok in sentences) / len(sentences) if sentences else None
+
+
+def _all(found: list[bool] | None) -> float | None:
+    return None if found is None else float(all(found))
 
 
 def _answered(row: Row) -> bool:
@@ -73,6 +84,12 @@ def group_metrics(rows: Sequence[Row]) -> dict[str, Any]:
             lambda r: r["citation_recall"],
         ),
         "support_rate": ([r for r in rows if _answered(r)], _support),
+        "judge_accepted": (
+            [r for r in rows if _answered(r)],
+            lambda r: None if r.get("judge_accepted") is None else float(r["judge_accepted"]),
+        ),
+        "passage_coverage": (with_facts, lambda r: _all(r.get("passage_facts"))),
+        "evidence_coverage": (with_facts, lambda r: _all(r.get("evidence_facts"))),
         "refusal_accuracy": (unanswerable, lambda r: float(r["refusal_correct"])),
         "false_refusal_rate": (answerable, lambda r: float(r["refused"] and not r["error"])),
         "error_rate": (rows, lambda r: float(bool(r["error"]))),

@@ -8,12 +8,14 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
-from typing import Any
+from typing import get_args
+
+from rag.config import LlmBackend, settings_from_args
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The eval options, added to `parser`."""
-    parser.add_argument("--llm", choices=["local", "openai", "none"], help="generator backend")
+    parser.add_argument("--llm", choices=get_args(LlmBackend), help="generator backend")
     parser.add_argument("--corpus", help="corpus folder (default: RAG_CORPUS or the shipped one)")
     parser.add_argument("--qa", type=Path, help="Q&A file (default: evals/qa.jsonl)")
     parser.add_argument("--ids", help="only these question ids, comma-separated (q001,q014)")
@@ -24,6 +26,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--thresholds", type=Path, help="thresholds file (evals/thresholds.toml)")
     parser.add_argument("--no-check", action="store_true", help="exit 0 even below thresholds")
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bar or table")
+    parser.add_argument(
+        "--judge", action="store_true", help="only the claims judge on evals/claims.jsonl"
+    )
+    parser.add_argument(
+        "--no-judge", action="store_true", help="skip the claims judge (Q&A pairs only)"
+    )
     parser.add_argument(
         "--compare",
         nargs=2,
@@ -37,17 +45,6 @@ def _split(value: str | None) -> list[str] | None:
     return [v.strip() for v in value.split(",") if v.strip()] if value else None
 
 
-def _settings(args: argparse.Namespace):  # noqa: ANN202 - Settings is imported lazily
-    from rag.config import Settings
-
-    overrides: dict[str, Any] = {}
-    if getattr(args, "corpus", None):
-        overrides["corpus"] = Path(args.corpus)
-    if getattr(args, "llm", None):
-        overrides["llm"] = args.llm
-    return Settings(**overrides)
-
-
 def run_from_args(args: argparse.Namespace) -> int:
     """Run or compare as the arguments say. Exit code 1 when a threshold fails, else 0."""
     if args.compare:
@@ -55,6 +52,8 @@ def run_from_args(args: argparse.Namespace) -> int:
 
         print(compare_reports(*args.compare))
         return 0
+    if args.judge:
+        return _judge_only(args)
     from evals.dataset import QA_PATH, load_items, select_items
     from evals.report import REPORTS_DIR
     from evals.runner import run_eval
@@ -66,14 +65,21 @@ def run_from_args(args: argparse.Namespace) -> int:
     if not chosen:
         print("error: no question matches the selection.", file=sys.stderr)
         return 2
+    import rag
+
+    settings = settings_from_args(args)
+    # A read never builds the index: a first `rag eval` on a fresh clone builds it here.
+    if rag.configure(settings).ensure_index() is not None:
+        print("No index yet: built it first.", file=sys.stderr)
     results = run_eval(
-        _settings(args),
+        settings,
         chosen,
         progress=not args.quiet,
         subset=len(chosen) < len(items),
         report_root=args.out or REPORTS_DIR,
         thresholds=args.thresholds or THRESHOLDS_PATH,
         qa_file=qa_file,
+        judge_pairs=not args.no_judge,
     )
     if args.quiet:
         print(results["report_dir"])
@@ -85,6 +91,25 @@ def run_from_args(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
+    return 0
+
+
+def _judge_only(args: argparse.Namespace) -> int:
+    import json
+
+    import rag
+    from evals.judge_eval import judge_pairs_for, judge_table
+
+    engine = rag.configure(settings_from_args(args))
+    engine.ensure_index()
+    report = judge_pairs_for(rag.api.chain_for(engine))
+    if report is None:
+        print("error: the claims judge needs a language model (--llm local or openai).")
+        return 2
+    print(judge_table(report))
+    if args.out:
+        args.out.mkdir(parents=True, exist_ok=True)
+        (args.out / "judge.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
     return 0
 
 

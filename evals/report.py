@@ -19,6 +19,9 @@ TABLE_METRICS = (
     "citation_precision",
     "citation_recall",
     "support_rate",
+    "judge_accepted",
+    "passage_coverage",
+    "evidence_coverage",
     "refusal_accuracy",
     "false_refusal_rate",
     "pass_rate",
@@ -32,6 +35,13 @@ SHORT_NAMES = {
     "citation_precision": "cite P",
     "citation_recall": "cite R",
     "support_rate": "support",
+    "judge_accepted": "judged",
+    "judge_precision": "judge P",
+    "judge_recall": "judge R",
+    "judge_unsupported_caught": "judge caught",
+    "judge_auc": "judge AUC",
+    "passage_coverage": "psg cov",
+    "evidence_coverage": "evid cov",
     "refusal_accuracy": "refusal acc",
     "false_refusal_rate": "false refusals",
     "error_rate": "errors",
@@ -94,7 +104,7 @@ def summary_markdown(results: dict[str, Any]) -> str:
     for name, meaning in METRICS.items():
         limit = gate["values"].get(name)
         lines.append(
-            f"| {name} | {fmt(overall[name])} | {overall['counts'][name]} | "
+            f"| {name} | {fmt(overall.get(name))} | {overall['counts'].get(name, '-')} | "
             f"{fmt(limit)} | {meaning} |"
         )
     lines += ["", "## By question type", ""]

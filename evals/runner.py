@@ -14,6 +14,7 @@ from tqdm import tqdm
 
 from evals.aggregate import summarize
 from evals.dataset import QA_PATH, TYPES, QAItem
+from evals.judge_eval import headline, judge_pairs_for, judge_table
 from evals.report import REPORTS_DIR, new_report_dir, short_table, write_report
 from evals.scoring import Embed, score_answer
 from evals.thresholds import THRESHOLDS_PATH, check_thresholds, load_thresholds
@@ -29,8 +30,10 @@ def answer_items(
     embed: Embed | None,
     progress: bool = True,
     desc: str = "eval",
+    validate: Callable[[Answer], list[str]] | None = None,
 ) -> list[Row]:
-    """Ask every item and score it; an exception on one item is recorded as its failure."""
+    """Ask every item and score it; an exception on one item, or an answer that breaks an
+    invariant of DESIGN.md (`validate`, e.g. rag.validate_answer), is recorded as its failure."""
     rows: list[Row] = []
     bar = tqdm(items, desc=desc, unit="q", disable=not progress)
     for item in bar:
@@ -39,6 +42,10 @@ def answer_items(
             answer = ask(item)
         except Exception as exc:  # noqa: BLE001 - one failing question must not end the run
             error = f"{type(exc).__name__}: {exc}"
+        if answer is not None and error is None and validate is not None:
+            problems = validate(answer)
+            if problems:
+                error = "invalid answer: " + "; ".join(problems)
         try:
             rows.append(score_answer(item, answer, embed, error))
         except Exception as exc:  # noqa: BLE001 - nor may one that cannot be scored
@@ -65,9 +72,19 @@ def gate(
     return {"backend": backend, "values": values, "checked": True, "failures": failures}
 
 
-def build_results(rows: list[Row], meta: dict[str, Any], thresholds: Path | None) -> dict[str, Any]:
-    """results.json's content: metadata, metrics (overall, by type), gate status, rows."""
+def build_results(
+    rows: list[Row],
+    meta: dict[str, Any],
+    thresholds: Path | None,
+    judge_report: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """results.json's content: metadata, metrics (overall, by type; the claims judge's too
+    when it ran), gate status, rows."""
     metrics = summarize(rows, TYPES)
+    if judge_report is not None:
+        metrics["overall"].update(headline(judge_report))
+        metrics["judge"] = {k: v for k, v in judge_report.items() if k != "rows"}
+        meta["judge_rows"] = judge_report["rows"]
     meta["answered_by"] = dict(Counter(r["backend"] or "(error)" for r in rows))
     return {
         "meta": meta,
@@ -97,6 +114,7 @@ def run_eval(
     report_root: Path | None = REPORTS_DIR,
     thresholds: Path = THRESHOLDS_PATH,
     qa_file: Path = QA_PATH,
+    judge_pairs: bool = True,
 ) -> dict[str, Any]:
     """Answer every item with rag.ask (history included), score it and write a report.
 
@@ -108,6 +126,7 @@ def run_eval(
         report_root: where the `<timestamp>-<backend>` folder goes; None writes nothing.
         thresholds: the thresholds file.
         qa_file: where the items came from (recorded in the report).
+        judge_pairs: also run the claims judge on evals/claims.jsonl (LLM backends only).
     Returns:
         The results: meta, metrics (overall and by type), thresholds verdict, per-item rows,
         and `report_dir` when a report was written.
@@ -118,13 +137,24 @@ def run_eval(
     backend = engine.settings.llm_backend
     started = time.perf_counter()
     engine.retriever  # noqa: B018 - builds the index when missing, outside the timings
-    engine.chain.generator()  # starts the local server once, outside the timings
+    chain = rag.api.chain_for(engine)
+    chain.generator()  # starts the local server once, outside the timings
     warmup = time.perf_counter() - started
+    judge_report = judge_pairs_for(chain) if judge_pairs else None
+    if progress and judge_report is not None:
+        print(judge_table(judge_report))
 
     def ask(item: QAItem) -> Answer:
         return rag.ask(item.question, history=list(item.history) or None)
 
-    rows = answer_items(items, ask, engine.embed_model.embed, progress, desc=f"eval {backend}")
+    rows = answer_items(
+        items,
+        ask,
+        engine.embed_model.embed,
+        progress,
+        desc=f"eval {backend}",
+        validate=rag.validate_answer,
+    )
     meta = {
         "label": f"{datetime.now():%Y-%m-%d %H:%M} newsdesk {backend}",
         "system": "newsdesk",
@@ -137,7 +167,7 @@ def run_eval(
         "warmup_seconds": warmup,
         "python": platform.python_version(),
     }
-    results = build_results(rows, meta, thresholds)
+    results = build_results(rows, meta, thresholds, judge_report)
     if report_root is not None:
         folder = write_report(results, new_report_dir(report_root, f"newsdesk-{backend}"))
         results["report_dir"] = str(folder)

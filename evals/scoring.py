@@ -7,7 +7,6 @@ citation, and *every* quote it cites must clear the threshold.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -15,42 +14,16 @@ import numpy as np
 
 from evals import metrics
 from evals.dataset import QAItem
-from index.chunking import split_sentences
-from index.keyword import tokenize
-from rag.citations import MIN_FACT_WORDS, SUPPORT_THRESHOLD, support_matrix
+from rag.citations import support_matrix
+from rag.claims import answer_claims, content_words
+from rag.config import Settings
 from rag.evidence import Evidence
 from rag.types import Answer, Citation
 
 Embed = Callable[[list[str]], np.ndarray]
-
-_MARKER_GROUP = re.compile(r"(?:\s*\[\d+\])+")
-_PUNCT_ONLY = re.compile(r"^[\s.,;:!?…\"'”’)]*$")
-
-
-def answer_claims(text: str) -> list[tuple[str, list[int]]]:
-    """(claim without markers, cited numbers) for each claim of an answer.
-
-    A claim is a sentence, or the part of one that ends at a group of markers ("X [1] and Y [2]."
-    holds two claims). Markers that open a sentence ("claim. [1] Next") belong to the claim
-    before them.
-    """
-    claims: list[tuple[str, list[int]]] = []
-    for s, e in split_sentences(text):
-        sentence, cursor = text[s:e], 0
-        for match in _MARKER_GROUP.finditer(sentence):
-            numbers = [int(n) for n in re.findall(r"\d+", match.group())]
-            piece = sentence[cursor : match.start()]
-            if _PUNCT_ONLY.match(piece) and claims:
-                claims[-1][1].extend(n for n in numbers if n not in claims[-1][1])
-            elif not _PUNCT_ONLY.match(piece):
-                claims.append((piece, list(dict.fromkeys(numbers))))
-            cursor = match.end()
-        rest = sentence[cursor:]
-        if not _PUNCT_ONLY.match(rest):
-            claims.append((rest, []))
-        elif claims and rest.strip():
-            claims[-1] = (claims[-1][0] + rest.strip(), claims[-1][1])
-    return [(" ".join(c.split()), numbers) for c, numbers in claims]
+_JUDGE = Settings.model_fields["judge"].default_factory()  # type: ignore[misc]
+SUPPORT_THRESHOLD = _JUDGE.similarity_min
+MIN_FACT_WORDS = _JUDGE.min_fact_words
 
 
 def sentence_verdicts(
@@ -72,7 +45,7 @@ def sentence_verdicts(
     column = {m: j for j, m in enumerate(markers)}
     verdicts = []
     for i, (sentence, numbers) in enumerate(parts):
-        if not numbers and len(tokenize(sentence)) < MIN_FACT_WORDS:
+        if not numbers and len(content_words(sentence)) < MIN_FACT_WORDS:
             continue
         ok = bool(numbers) and all(
             n in column and support[i, column[n]] >= threshold for n in numbers
@@ -94,7 +67,7 @@ def judge_sentences(
         Evidence(c.marker, c.source, c.title, c.quote, c.start, c.end, 0.0, vectors[j])
         for j, c in enumerate(citations)
     ]
-    support, _ = support_matrix([p[0] for p in parts], evidence, embed)
+    support = support_matrix([p[0] for p in parts], evidence, embed)
     return sentence_verdicts(parts, [c.marker for c in citations], support, threshold)
 
 
@@ -151,6 +124,9 @@ def score_answer(
     else:
         found = metrics.facts_found(item.key_facts, answer.text)
     rank = metrics.first_gold_rank(retrieved, item.sources) if item.answerable else None
+    shown = "\n".join(e.text for e in answer.evidence)
+    retrieved_text = "\n".join(p.text for p in answer.passages)
+    supports = [c.support for c in answer.citations]
     if embed is not None and answer.text and not answer.refused:
         sentences = judge_sentences(answer.text, answer.citations, embed)
     else:
@@ -182,6 +158,13 @@ def score_answer(
         "citation_precision": metrics.citation_precision(cited, item.sources),
         "citation_recall": metrics.citation_recall(cited, item.sources),
         "sentences": [[s, ok] for s, ok in sentences],
+        "query": answer.query,
+        "evidence_facts": metrics.facts_found(item.key_facts, shown),
+        "passage_facts": metrics.facts_found(item.key_facts, retrieved_text),
+        "supports": supports,
+        "judge_accepted": None
+        if answer.refused or not supports or any(v is None for v in supports)
+        else all(v >= _JUDGE.threshold for v in supports),
         "refusal_correct": error is None
         and metrics.refusal_correct(bool(answer.refused), item.answerable),
     }

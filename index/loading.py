@@ -158,15 +158,9 @@ def _article(item: Extracted, source: str, meta: dict, digest: str, fmt: str) ->
     )
 
 
-def read_articles(
-    path: Path,
-    source: str,
-    metadata: dict[str, dict] | None = None,
-    texts: TextStore | None = None,
-    max_bytes: int = MAX_EXTRACTED_FILE_BYTES,
-) -> list[Article]:
-    """The articles of one file (one per item of a feed or export); ExtractionError if none."""
-    metadata = metadata or {}
+def _file_articles(
+    path: Path, source: str, metadata: dict[str, dict], texts: TextStore | None, max_bytes: int
+) -> tuple[list[Article], str]:
     items, digest = extract_file(path, str(path), texts, max_bytes)
     fmt = path.suffix.lower().lstrip(".")
     file_meta = metadata.get(source) or {}
@@ -175,7 +169,18 @@ def read_articles(
         name = f"{source}{ITEM_SEPARATOR}{item.item}" if item.item else source
         meta = {**file_meta, **(metadata.get(name) or {})} if item.item else file_meta
         articles.append(_article(item, name, meta, digest, fmt))
-    return articles
+    return articles, digest
+
+
+def read_articles(
+    path: Path,
+    source: str,
+    metadata: dict[str, dict] | None = None,
+    texts: TextStore | None = None,
+    max_bytes: int = MAX_EXTRACTED_FILE_BYTES,
+) -> list[Article]:
+    """The articles of one file (one per item of a feed or export); ExtractionError if none."""
+    return _file_articles(path, source, metadata or {}, texts, max_bytes)[0]
 
 
 def read_article(path: Path, source: str, meta: dict | None = None) -> Article | None:
@@ -222,12 +227,14 @@ def load_folder(
     store = TextStore(texts_dir)
     articles: list[Article] = []
     first_with_hash: dict[str, str] = {}
+    digests: set[str] = set()
     for path, source in corpus_files(folder):
         try:
-            found = read_articles(path, source, metadata, store, max_bytes)
+            found, digest = _file_articles(path, source, metadata, store, max_bytes)
         except ExtractionError as exc:
             log.warning("Skipping %s: %s.", path, exc)
             continue
+        digests.add(digest)
         for article in found:
             original = first_with_hash.setdefault(article.content_hash, article.source)
             if original != article.source:
@@ -238,6 +245,7 @@ def load_folder(
                 )
                 continue
             articles.append(article)
+    store.prune(digests)  # texts of files deleted or changed since
     if not articles:
         raise CorpusError(
             f"Corpus folder {str(folder)!r} holds no readable article "

@@ -13,6 +13,8 @@ import json
 import logging
 import time
 from collections import defaultdict
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -29,7 +31,21 @@ from index.loading import Article, date_number
 
 log = logging.getLogger(__name__)
 
-EMBED_BATCH = 64
+# on_step(name, seconds, items): told after each step of a run what it handled and how long it
+# took (benchmarks time the indexer through it). Names: chunking, records_chunks,
+# records_sentences, chroma_read_<label>, chroma_delete_<label>, embed_<label>,
+# chroma_add_<label> (once per batch), bm25_build, bm25_save; Engine.index adds load_files.
+IndexStep = Callable[[str, float, Sequence[Any]], None]
+
+
+@contextmanager
+def step(on_step: IndexStep | None, name: str) -> Iterator[list[Any]]:
+    """Time the block and tell `on_step` about it with the items the block put in the list."""
+    items: list[Any] = []
+    started = time.perf_counter()
+    yield items
+    if on_step is not None:
+        on_step(name, time.perf_counter() - started, items)
 
 
 @dataclass
@@ -138,14 +154,6 @@ def stored_metadata(collection: chromadb.Collection, page: int = 5000) -> dict[s
         offset += page
 
 
-def stored_ids_by_source(collection: chromadb.Collection, page: int = 5000) -> dict[str, set[str]]:
-    """{source: record ids} as the collection holds them now."""
-    by_source: dict[str, set[str]] = defaultdict(set)
-    for record_id, meta in stored_metadata(collection, page).items():
-        by_source[str(meta.get("source", ""))].add(record_id)
-    return by_source
-
-
 def update_metadata(collection: chromadb.Collection, records: list[Record], stored: dict) -> int:
     """Rewrite the metadata of stored records whose text is unchanged but whose metadata is not
     (a sidecar edit, a new copy of a story, an index made before a field existed): no
@@ -190,21 +198,28 @@ def sync_collection(
     embed_model: Any,
     label: str,
     progress: bool,
+    batch: int = 64,
+    on_step: IndexStep | None = None,
 ) -> SyncResult:
-    """Delete the records that should not exist, then embed and add only the missing ones."""
+    """Delete the records that should not exist, then embed and add only the missing ones,
+    `batch` records at a time."""
     wanted: dict[str, set[str]] = defaultdict(set)
     for record in records:
         wanted[record.source].add(record.id)
-    metadata = stored_metadata(collection)
-    stored: dict[str, set[str]] = defaultdict(set)
-    for record_id, meta in metadata.items():
-        stored[str(meta.get("source", ""))].add(record_id)
+    with step(on_step, f"chroma_read_{label}") as read:
+        metadata = stored_metadata(collection)
+        stored: dict[str, set[str]] = defaultdict(set)
+        for record_id, meta in metadata.items():
+            stored[str(meta.get("source", ""))].add(record_id)
+        read.extend(stored)
     to_delete = [i for src, ids in stored.items() for i in ids - wanted.get(src, set())]
     missing = [r for r in records if r.id not in stored.get(r.source, ())]
-    if to_delete:
+    with step(on_step, f"chroma_delete_{label}") as deleted:
         for i in range(0, len(to_delete), 5000):
             collection.delete(ids=to_delete[i : i + 5000])
-    update_metadata(collection, records, metadata)
+        deleted.extend(to_delete)
+    with step(on_step, f"chroma_metadata_{label}"):
+        update_metadata(collection, records, metadata)
     store = ChromaVectorStore(chroma_collection=collection)
     bar = tqdm(
         total=len(missing),
@@ -212,11 +227,15 @@ def sync_collection(
         unit=label,
         disable=not (progress and missing),
     )
-    for i in range(0, len(missing), EMBED_BATCH):
-        batch = missing[i : i + EMBED_BATCH]
-        vectors = embed_model.embed([r.text for r in batch])
-        store.add([_node(r, v.tolist()) for r, v in zip(batch, vectors, strict=True)])
-        bar.update(len(batch))
+    for i in range(0, len(missing), batch):
+        part = missing[i : i + batch]
+        with step(on_step, f"embed_{label}") as embedded:
+            vectors = embed_model.embed([r.text for r in part])
+            embedded.extend(part)
+        with step(on_step, f"chroma_add_{label}") as added:
+            store.add([_node(r, v.tolist()) for r, v in zip(part, vectors, strict=True)])
+            added.extend(part)
+        bar.update(len(part))
     bar.close()
     return SyncResult(
         added_files=sum(1 for src in wanted if not stored.get(src)),
@@ -235,26 +254,35 @@ def update_index(
     keyword_dir: Path,
     max_tokens: int,
     progress: bool = True,
+    batch: int = 64,
+    on_step: IndexStep | None = None,
     stories: StoryConfig | None = None,
 ) -> IndexReport:
     """Make both collections and the keyword index in `keyword_dir` match `articles` exactly.
-    With `stories`, near-duplicate articles share a `story` id (index/duplicates.py)."""
-    started = time.perf_counter()
-    chunks = chunk_corpus(articles, max_tokens, embed_model.count_tokens)
-    by_source = {a.source: a for a in articles}
-    story_ids = group_stories(articles, stories) if stories else None
-    records = chunk_records(chunks, by_source, story_ids)
-    result = sync_collection(chunks_collection, records, embed_model, "chunks", progress)
-    sentence_rows = sentence_records(chunks, by_source)
-    sentences = sync_collection(
-        sentences_collection, sentence_rows, embed_model, "sentences", progress
-    )
 
-    ids = [c.id for c in chunks]
-    fields = {f: [r.metadata[f] for r in records] for f in FIELDS}
-    saved = KeywordIndex.load(keyword_dir)
-    if saved is None or saved.fingerprint != fingerprint(ids, fields):
-        KeywordIndex.build(ids, [c.text for c in chunks], fields).save(keyword_dir)
+    Args:
+        batch: records embedded and written per step.
+        on_step: told each step's name, seconds and items (see IndexStep); None: nobody.
+        stories: near-duplicate articles share a `story` id (index/duplicates.py); None: off.
+    """
+    started = time.perf_counter()
+    with step(on_step, "chunking") as chunks:
+        chunks.extend(chunk_corpus(articles, max_tokens, embed_model.count_tokens))
+    by_source = {a.source: a for a in articles}
+    with step(on_step, "stories") as grouped:
+        story_ids = group_stories(articles, stories) if stories else None
+        grouped.extend(story_ids or ())
+    with step(on_step, "records_chunks") as chunk_rows:
+        chunk_rows.extend(chunk_records(chunks, by_source, story_ids))
+    with step(on_step, "records_sentences") as sentence_rows:
+        sentence_rows.extend(sentence_records(chunks, by_source))
+    result = sync_collection(
+        chunks_collection, chunk_rows, embed_model, "chunks", progress, batch, on_step
+    )
+    sentences = sync_collection(
+        sentences_collection, sentence_rows, embed_model, "sentences", progress, batch, on_step
+    )
+    update_keyword_index(keyword_dir, chunks, chunk_rows, on_step)
 
     return IndexReport(
         files=len(articles),
@@ -266,3 +294,24 @@ def update_index(
         deleted=result.deleted + sentences.deleted,
         seconds=time.perf_counter() - started,
     )
+
+
+def update_keyword_index(
+    keyword_dir: Path,
+    chunks: list[Chunk],
+    records: list[Record],
+    on_step: IndexStep | None = None,
+) -> None:
+    """Rebuild the keyword index in `keyword_dir` unless it already holds exactly `chunks` with
+    the filter fields of their `records`."""
+    ids = [c.id for c in chunks]
+    fields = {f: [r.metadata[f] for r in records] for f in FIELDS}
+    saved = KeywordIndex.load(keyword_dir)
+    if saved is not None and saved.fingerprint == fingerprint(ids, fields):
+        return
+    with step(on_step, "bm25_build") as built:
+        keyword = KeywordIndex.build(ids, [c.text for c in chunks], fields)
+        built.extend(ids)
+    with step(on_step, "bm25_save") as saved_ids:
+        keyword.save(keyword_dir)
+        saved_ids.extend(ids)

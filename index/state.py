@@ -13,18 +13,36 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:
-    from rag.config import Settings
+from typing import Any
 
 STATE_FILE = "index-state.json"
 LOCAL_DATABASE = "chroma.sqlite3"  # the file chromadb keeps in a local folder
 
 
-def _state_path(settings: Settings) -> Path:
-    return Path(settings.home) / STATE_FILE
+@dataclass(frozen=True)
+class IndexPlace:
+    """Where one index lives and what it depends on.
+
+    Args:
+        home: the data folder that holds the record.
+        corpus: the corpus folder indexed.
+        chroma: the local Chroma folder.
+        keyword: the keyword index folder.
+        config: the settings the index was built with (JSON-able); None for a Chroma server,
+            which is never trusted this way (another client may have changed it).
+    """
+
+    home: Path
+    corpus: Path
+    chroma: Path
+    keyword: Path
+    config: dict[str, Any] | None
+
+
+def _state_path(place: IndexPlace) -> Path:
+    return Path(place.home) / STATE_FILE
 
 
 def _files(folder: Path) -> list[list[Any]] | None:
@@ -41,55 +59,52 @@ def _files(folder: Path) -> list[list[Any]] | None:
     return found
 
 
-def corpus_fingerprint(settings: Settings) -> dict[str, Any] | None:
+def corpus_fingerprint(place: IndexPlace) -> dict[str, Any] | None:
     """What the corpus and settings look like now; None when no shortcut may be taken."""
-    if settings.chroma_url:
+    if place.config is None:
         return None
-    files = _files(Path(settings.corpus))
+    files = _files(Path(place.corpus))
     if files is None:
         return None
-    return {
-        "settings": settings.model_dump(mode="json", exclude={"chroma_token"}),
-        "corpus": files,
-    }
+    return {"settings": place.config, "corpus": files}
 
 
-def store_fingerprint(settings: Settings) -> dict[str, Any] | None:
+def store_fingerprint(place: IndexPlace) -> dict[str, Any] | None:
     """The identity of the local Chroma database and the keyword index files."""
     try:
-        stat = (Path(settings.chroma_path) / LOCAL_DATABASE).stat()
+        stat = (Path(place.chroma) / LOCAL_DATABASE).stat()
     except OSError:
         return None
-    keyword = _files(Path(settings.keyword_path))
+    keyword = _files(Path(place.keyword))
     if not keyword:
         return None
     return {"chroma": [stat.st_dev, stat.st_ino], "keyword": keyword}
 
 
-def forget(settings: Settings) -> None:
+def forget(place: IndexPlace) -> None:
     """Drop the record (a run is starting, so the index may change)."""
-    _state_path(settings).unlink(missing_ok=True)
+    _state_path(place).unlink(missing_ok=True)
 
 
-def record(settings: Settings, corpus: dict[str, Any] | None, summary: dict[str, Any]) -> None:
+def record(place: IndexPlace, corpus: dict[str, Any] | None, summary: dict[str, Any]) -> None:
     """Save the record of a run that ended well; `corpus` is the fingerprint taken before it
     read the corpus (a file changed during the run then differs next time)."""
-    store = store_fingerprint(settings)
+    store = store_fingerprint(place)
     if corpus is None or store is None:
         return
-    path = _state_path(settings)
+    path = _state_path(place)
     tmp = path.with_suffix(".tmp")
     tmp.write_text(json.dumps({**corpus, **store, "summary": summary}), encoding="utf-8")
     tmp.replace(path)
 
 
-def unchanged(settings: Settings) -> dict[str, Any] | None:
+def unchanged(place: IndexPlace) -> dict[str, Any] | None:
     """The last run's summary when nothing it depends on has changed since; else None."""
     try:
-        saved = json.loads(_state_path(settings).read_text(encoding="utf-8"))
+        saved = json.loads(_state_path(place).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return None
-    corpus, store = corpus_fingerprint(settings), store_fingerprint(settings)
+    corpus, store = corpus_fingerprint(place), store_fingerprint(place)
     if corpus is None or store is None or not isinstance(saved, dict):
         return None
     now = {**corpus, **store}

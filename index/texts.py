@@ -48,3 +48,12 @@ class TextStore:
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_text(json.dumps({"items": [asdict(i) for i in items]}), encoding="utf-8")
         tmp.replace(path)
+
+    def prune(self, keep: set[str]) -> int:
+        """Delete the stored texts of files no longer in the corpus; how many were deleted."""
+        if self.folder is None or not self.folder.is_dir():
+            return 0
+        stale = [p for p in self.folder.glob("*.json") if p.stem not in keep]
+        for path in stale:
+            path.unlink(missing_ok=True)
+        return len(stale)

@@ -14,7 +14,16 @@ from rag.errors import QuestionError, RagError
 from rag.types import Answer, Citation, Passage
 
 if TYPE_CHECKING:
-    from rag.api import ask, ask_stream, configure, get_engine, retrieve
+    from rag.api import (
+        ask,
+        ask_stream,
+        configure,
+        get_chain,
+        get_engine,
+        retrieve,
+        using,
+        validate_answer,
+    )
     from rag.library import (
         AddLimits,
         AddReport,
@@ -28,7 +37,16 @@ if TYPE_CHECKING:
         remove_article,
     )
 
-_API = ("ask", "ask_stream", "configure", "get_engine", "retrieve")
+_API = (
+    "ask",
+    "ask_stream",
+    "configure",
+    "get_chain",
+    "get_engine",
+    "retrieve",
+    "using",
+    "validate_answer",
+)
 # The corpus-management functions (rag/library.py), used by `rag add` and the chat.
 _LIBRARY = (
     "AddLimits",
@@ -62,9 +80,12 @@ __all__ = [
     "ask",
     "ask_stream",
     "configure",
+    "get_chain",
     "get_engine",
     "remove_article",
     "retrieve",
+    "validate_answer",
+    "using",
 ]
 
 

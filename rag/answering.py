@@ -1,145 +1,293 @@
-"""The answer chain: condense -> retrieve -> select evidence -> generate -> verify citations."""
+"""The answer path of DESIGN.md, one named step per method:
+
+check question -> condense -> retrieve -> gather evidence -> generate -> verify markers and
+similarity -> judge each claim against its quote -> Answer.
+
+Each step is callable alone (tests and benches use them); `stream` runs them in order.
+"""
 
 from __future__ import annotations
 
 import logging
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from typing import Any
 
-from rag.citations import render, verify_answer
+import numpy as np
+
+from rag.citations import CheckedSentence, check_sentences, normalize_markers, render, split_answer
+from rag.citations import support_matrix as similarity_matrix
 from rag.condense import check_history, condense
 from rag.engine import Engine, check_question
 from rag.errors import RagError
-from rag.evidence import Evidence, select_evidence
-from rag.generation import ChatGenerator, make_generator
+from rag.evidence import Evidence, evidence_block, gather_evidence
+from rag.filters import Filters, check_filters
+from rag.generation import Generator, make_generator
 from rag.grounding import adds_grounded_content, says_not_covered
+from rag.judge import ClaimJudge
 from rag.prompts import ANSWER_SYSTEM, ANSWER_USER, NOT_IN_SOURCES, REFUSAL_TEXT
 from rag.redaction import redact, redact_stream
+from rag.support import SupportEnforcer
 from rag.types import Answer, Citation, Passage
 
 log = logging.getLogger(__name__)
 
-EXTRACTIVE_SENTENCES = 2
-EXTRACTIVE_MARGIN = 0.08  # a second sentence joins when it scores this close to the best
+_UNSET: Any = object()
 
 
-def extractive_answer(evidence: list[Evidence]) -> tuple[str, list[Citation]]:
-    """The `none` backend: the best evidence sentences, verbatim, each with its own citation."""
-    best = evidence[0].score
-    chosen = [e for e in evidence[:EXTRACTIVE_SENTENCES] if e.score >= best - EXTRACTIVE_MARGIN]
+def extractive_answer(
+    evidence: list[Evidence], sentences: int, margin: float
+) -> tuple[str, list[Citation]]:
+    """The `none` backend: up to `sentences` best-scored evidence sentences, those within
+    `margin` of the best, verbatim, each cited."""
+    ranked = sorted(evidence, key=lambda e: -e.score)
+    best = ranked[0].score
+    chosen = [e for e in ranked[:sentences] if e.score >= best - margin]
     text = " ".join(f"{' '.join(e.text.split())} [{n}]" for n, e in enumerate(chosen, 1))
     citations = [
-        Citation(n, e.source, e.title, e.text, e.start, e.end) for n, e in enumerate(chosen, 1)
+        Citation(
+            n,
+            e.source,
+            e.title,
+            e.text,
+            e.start,
+            e.end,
+            outlet=e.outlet,
+            date=e.date,
+            url=e.url,
+            also_in=e.also_in,
+        )  # fmt: skip
+        for n, e in enumerate(chosen, 1)
     ]
     return text, citations
 
 
 def answer_messages(question: str, evidence: list[Evidence]) -> list[dict[str, str]]:
-    """The chat messages for the generator."""
-    block = "\n".join(e.label() for e in evidence)
+    """The chat messages for the generator: the fixed system prompt first (llama.cpp reuses
+    its cached prefix), then the evidence grouped by article, then the question."""
     return [
         {"role": "system", "content": ANSWER_SYSTEM},
-        {"role": "user", "content": ANSWER_USER.format(evidence=block, question=question)},
+        {
+            "role": "user",
+            "content": ANSWER_USER.format(evidence=evidence_block(evidence), question=question),
+        },
+    ]
+
+
+def as_passages(evidence: list[Evidence]) -> list[Passage]:
+    """The evidence shown, as Passages (for Answer.evidence and the evals)."""
+    return [
+        Passage(
+            e.source,
+            e.title,
+            e.text,
+            e.score,
+            e.start,
+            e.end,
+            outlet=e.outlet,
+            date=e.date,
+            url=e.url,
+        )  # fmt: skip
+        for e in evidence
     ]
 
 
 class AnswerChain:
-    """Answers questions over one Engine's index with the configured generator."""
+    """Answers questions over one Engine's index with one generator.
 
-    def __init__(self, engine: Engine) -> None:
+    Args:
+        engine: the index and retrieval resources.
+        generator: the language model; unset: the configured one, started on first use (None
+            means the extractive `none` backend).
+    """
+
+    def __init__(self, engine: Engine, generator: Generator | None = _UNSET) -> None:
         self.engine = engine
         self.settings = engine.settings
-        self._generator: ChatGenerator | None = None
-        self._generator_error: str | None = None
-        self._generator_ready = False
+        self._generator: Generator | None = None if generator is _UNSET else generator
+        self._generator_ready = generator is not _UNSET
+        self.generator_error: str | None = None
 
-    def generator(self) -> ChatGenerator | None:
+    def generator(self) -> Generator | None:
         """The generator, started once; None for `none` or when it could not start."""
         if not self._generator_ready:
             try:
                 self._generator = make_generator(self.settings)
             except RagError as exc:
                 log.warning("LLM backend unavailable (%s); answering extractively.", exc)
-                self._generator_error = str(exc)
+                self.generator_error = str(exc)
             self._generator_ready = True
         return self._generator
 
-    def _refusal(self, passages: list[Passage], backend: str, timings: dict[str, float]) -> Answer:
-        return Answer(REFUSAL_TEXT, [], True, timings, backend, passages)
-
-    def stream(self, question: str, history: Any = None) -> Iterator[str | Answer]:
-        """Text deltas while generating, then the final verified Answer."""
-        started = time.perf_counter()
-        question = check_question(question, self.settings.max_question_chars)
-        turns = check_history(history)
-        timings: dict[str, float] = {}
-        generator = self.generator()
-        if time.perf_counter() - started > 0.05:  # the local server started for this question
-            timings["llm_start"] = time.perf_counter() - started
-        backend = generator.name if generator else "none"
-        if generator is None and self._generator_error:
-            backend = f"none (fallback: {self._generator_error})"
-
-        t = time.perf_counter()
-        standalone = condense(question, turns, generator)
-        timings["condense"] = time.perf_counter() - t
-        t = time.perf_counter()
-        query_vector = self.engine.embed_model.embed([standalone])[0]
-        passages = self.engine.retriever.retrieve(standalone, self.settings.top_k, query_vector)
-        evidence = select_evidence(
-            standalone,
-            query_vector,
-            self.engine.sentences,
-            passages,
-            self.settings.evidence_sentences,
-            self.settings.evidence_window,
-        )
-        timings["retrieve"] = time.perf_counter() - t
-        if not evidence or evidence[0].score < self.settings.relevance_min:
-            timings["generate"] = 0.0
-            timings["total"] = time.perf_counter() - started
-            yield self._refusal(passages, backend, timings)
-            return
-
-        t = time.perf_counter()
-        raw = ""
+    def backend_name(self, generator: Generator | None) -> str:
+        """What Answer.backend says: the generator's name, or `none` (with why, on fallback)."""
         if generator is not None:
-            try:
-                deltas = generator.stream(answer_messages(standalone, evidence))
-                for delta in redact_stream(deltas):  # a key echoed back never reaches the user
-                    if not raw:
-                        timings["first_token"] = time.perf_counter() - started
-                    raw += delta
-                    yield delta
-            except RagError as exc:
-                log.warning("%s; answering extractively.", redact(str(exc)))
-                backend = f"none (fallback: {redact(str(exc))})"
-                raw = ""
-            if not raw.strip() and not backend.startswith("none"):
-                backend = f"none (fallback: {generator.name} LLM returned an empty reply)"
-        if not raw.strip() or backend.startswith("none"):
-            text, citations = extractive_answer(evidence)
-            yield ("\n\n" if raw else "") + text
-        elif NOT_IN_SOURCES.lower() in raw.lower():
-            citations = []
-        else:
-            text, citations, checked = verify_answer(raw, evidence, self.engine.embed_model.embed)
-            kept = [s for s in checked if not says_not_covered(s.text)]
-            if len(kept) < len(checked):  # "... is not specified in the evidence": no claim
-                text, citations = render(kept, evidence)
-            if not adds_grounded_content(standalone, kept, evidence):
-                citations = []  # the answer only restates the question: refuse
-        timings["generate"] = time.perf_counter() - t
-        timings["total"] = time.perf_counter() - started
-        if not citations:
-            yield self._refusal(passages, backend, timings)
-            return
-        yield Answer(text, citations, False, timings, backend, passages)
+            return generator.name
+        return f"none (fallback: {self.generator_error})" if self.generator_error else "none"
 
-    def ask(self, question: str, history: Any = None) -> Answer:
+    # --- the steps -------------------------------------------------------------------------
+
+    def condense(self, question: str, history: Any, generator: Generator | None) -> str:
+        """The standalone question for retrieval (the question itself without history)."""
+        return condense(question, check_history(history), generator)
+
+    def retrieve(
+        self, query: str, filters: Filters | None = None
+    ) -> tuple[np.ndarray, list[Passage]]:
+        """The query's vector and its top-k passages among the articles `filters` keeps."""
+        vector = self.engine.embed_model.embed([query])[0]
+        passages = self.engine.retriever.retrieve(
+            query, self.settings.top_k, vector, filters=filters
+        )
+        return vector, passages
+
+    def gather(self, query: str, vector: np.ndarray, passages: list[Passage]) -> list[Evidence]:
+        """What the generator is shown (rag/evidence.py)."""
+        return gather_evidence(
+            query, vector, self.engine.sentences, passages, self.settings.evidence
+        )
+
+    def verify(self, raw: str, evidence: list[Evidence]) -> tuple[list[CheckedSentence], Any]:
+        """Markers normalized, claims split, citations kept or moved by similarity; also the
+        claim x evidence similarity matrix the judge step re-cites by."""
+        cfg = self.settings.judge
+        parts = split_answer(normalize_markers(raw), len(evidence), cfg.min_fact_words)
+        embed = self.engine.embed_model.embed
+        checked = check_sentences(parts, evidence, embed, cfg.similarity_min, cfg.min_fact_words)
+        checked = [s for s in checked if not says_not_covered(s.text)]
+        return checked, similarity_matrix([s.text for s in checked], evidence, embed)
+
+    def judge(
+        self,
+        checked: list[CheckedSentence],
+        similarity: np.ndarray,
+        evidence: list[Evidence],
+        generator: Generator,
+    ) -> list[CheckedSentence]:
+        """Every claim judged against its quote: kept, re-cited, replaced or dropped."""
+        cfg = self.settings.judge
+        if not cfg.enabled:
+            return [s for s in checked if s.markers or not s.factual]
+        enforcer = SupportEnforcer(ClaimJudge(generator, cfg.threshold), cfg)
+        return enforcer.answer(checked, similarity, evidence)
+
+    # --- the whole path --------------------------------------------------------------------
+
+    def stream(
+        self, question: str, history: Any = None, filters: Any = None
+    ) -> Iterator[str | Answer]:
+        """Text deltas while generating, then the final verified Answer."""
+        run = _Run(time.perf_counter())
+        question = check_question(question, self.settings.max_question_chars)
+        check_filters(filters)  # a malformed filter is a QuestionError before any work
+        generator = self.generator()
+        if run.elapsed() > 0.05:  # the local server started for this question
+            run.timings["llm_start"] = run.elapsed()
+        run.backend = self.backend_name(generator)
+        with run.stage("condense"):
+            run.query = self.condense(question, history, generator)
+        with run.stage("retrieve"):
+            narrowed, note = self.engine.apply_time_window(run.query, filters)
+            vector, run.passages = self.retrieve(run.query, narrowed)
+        run.note = note
+        with run.stage("evidence"):
+            run.evidence = self.gather(run.query, vector, run.passages)
+        best = max((e.score for e in run.evidence), default=None)
+        if best is None or best < self.settings.relevance_min:
+            yield run.answer("", [])
+            return
+        with run.stage("generate"):
+            raw = yield from self._generate(generator, run)
+        if generator is None or run.backend.startswith("none"):
+            cfg = self.settings.evidence
+            text, citations = extractive_answer(
+                run.evidence, cfg.extractive_sentences, cfg.extractive_margin
+            )
+            yield ("\n\n" if raw else "") + text
+            yield run.answer(text, citations)
+            return
+        if NOT_IN_SOURCES.lower() in raw.lower():
+            yield run.answer("", [])
+            return
+        yield run.answer(*self._checked(raw, generator, run))
+
+    def _generate(self, generator: Generator | None, run: _Run) -> Iterator[str]:
+        """Stream the generator's reply (redacted); returns the whole reply, "" when there is
+        no generator or it failed (run.backend then says the fallback and why)."""
+        raw = ""
+        if generator is None:
+            return raw
+        try:
+            deltas = generator.stream(answer_messages(run.query, run.evidence))
+            for delta in redact_stream(deltas):  # a key echoed back never reaches the user
+                if not raw:
+                    run.timings["first_token"] = run.elapsed()
+                raw += delta
+                yield delta
+        except RagError as exc:
+            log.warning("%s; answering extractively.", redact(str(exc)))
+            run.backend = f"none (fallback: {redact(str(exc))})"
+            return ""
+        if not raw.strip():
+            run.backend = f"none (fallback: {generator.name} LLM returned an empty reply)"
+        return raw
+
+    def _checked(self, raw: str, generator: Generator, run: _Run) -> tuple[str, list[Citation]]:
+        """The reply verified by similarity, then every claim judged; no citation (a refusal)
+        when nothing is left or the answer only restates the question."""
+        with run.stage("verify"):
+            checked, similarity = self.verify(raw, run.evidence)
+        with run.stage("judge"):
+            checked = self.judge(checked, similarity, run.evidence, generator)
+        text, citations = render(checked, run.evidence)
+        if not adds_grounded_content(run.query, checked, run.evidence):
+            citations = []
+        return text, citations
+
+    def ask(self, question: str, history: Any = None, filters: Any = None) -> Answer:
         """The final Answer (see rag.ask)."""
-        for item in self.stream(question, history):
+        for item in self.stream(question, history, filters):
             if isinstance(item, Answer):
                 return item
         raise RagError("The answer chain ended without an answer.")  # unreachable by design
+
+
+@dataclass
+class _Run:
+    """What one question's run has found so far, and its timings."""
+
+    started: float
+    timings: dict[str, float] = field(default_factory=dict)
+    backend: str = ""
+    query: str = ""
+    note: str = ""  # the time window applied, if any
+    passages: list[Passage] = field(default_factory=list)
+    evidence: list[Evidence] = field(default_factory=list)
+
+    def elapsed(self) -> float:
+        return time.perf_counter() - self.started
+
+    @contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        """Time a step into timings[name]."""
+        t = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.timings[name] = time.perf_counter() - t
+
+    def answer(self, text: str, citations: list[Citation]) -> Answer:
+        """The Answer (a refusal when there is no citation); Answer.query says the time window
+        that narrowed retrieval, when one did."""
+        self.timings["total"] = self.elapsed()
+        query = f"{self.query} [{self.note}]" if self.note else self.query
+        shown = as_passages(self.evidence)
+        if not citations:
+            return Answer(
+                REFUSAL_TEXT, [], True, self.timings, self.backend, self.passages, query, shown
+            )
+        return Answer(
+            text, citations, False, self.timings, self.backend, self.passages, query, shown
+        )

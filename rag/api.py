@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
+from rag.answering import AnswerChain
 from rag.config import Settings
 from rag.engine import Engine
-from rag.filters import check_filters
 from rag.types import Answer, Passage
+from rag.validation import validate_answer as _validate
 
 _engine: Engine | None = None
+_chains: dict[int, AnswerChain] = {}
 _lock = threading.Lock()
 
 
@@ -32,6 +35,56 @@ def configure(settings: Settings | None = None) -> Engine:
         return _engine
 
 
+def chain_for(engine: Engine) -> AnswerChain:
+    """The answer chain over `engine` (one per engine, so its generator starts once)."""
+    with _lock:
+        chain = _chains.get(id(engine))
+        if chain is None or chain.engine is not engine:
+            chain = _chains[id(engine)] = AnswerChain(engine)
+        return chain
+
+
+def bind(chain: AnswerChain) -> AnswerChain:
+    """Make `chain` the one the public functions use for its engine (e.g. one built with
+    another generator); returns it."""
+    with _lock:
+        _chains[id(chain.engine)] = chain
+        return chain
+
+
+def get_chain() -> AnswerChain:
+    """The answer chain over the process-wide engine."""
+    return chain_for(get_engine())
+
+
+def validate_answer(answer: Answer) -> list[str]:
+    """The invariants of DESIGN.md checked on `answer`: [] when every one holds, else one
+    sentence per problem (quotes verbatim at their offsets, markers and citations one to one
+    and numbered 1..k, support in 0..1, a refusal cites nothing)."""
+    return _validate(answer, get_engine().article_text)
+
+
+_KEEP: Any = object()
+
+
+@contextmanager
+def using(engine: Engine | None = _KEEP) -> Iterator[Engine | None]:
+    """Bind the public functions (rag.ask, rag.retrieve, ...) to `engine` for the block (None:
+    the first call builds one from the environment; no argument: keep the current one), then
+    give the previous engine back, also when the block called `configure` (tests, benches)."""
+    global _engine
+    with _lock:
+        previous = _engine
+        if engine is not _KEEP:
+            _engine = engine
+        bound = _engine
+    try:
+        yield bound
+    finally:
+        with _lock:
+            _engine = previous
+
+
 def retrieve(
     question: str, top_k: int | None = None, filters: dict[str, Any] | None = None
 ) -> list[Passage]:
@@ -49,13 +102,6 @@ def retrieve(
     return get_engine().retrieve(question, top_k, filters)
 
 
-def _chain_kwargs(filters: object) -> dict[str, Any]:
-    # The answer chain takes filters once it is wired to them (rag/answering.py); checked
-    # here first so a bad filter is a QuestionError either way.
-    checked = check_filters(filters)
-    return {} if checked is None else {"filters": checked}
-
-
 def ask(
     question: str,
     history: list[dict[str, str]] | None = None,
@@ -71,7 +117,7 @@ def ask(
         An Answer: text with [n] markers, one Citation per marker, `refused` when the corpus
         does not hold the answer, per-stage timings and the backend that answered.
     """
-    return get_engine().chain.ask(question, history, **_chain_kwargs(filters))
+    return get_chain().ask(question, history, filters)
 
 
 def ask_stream(
@@ -88,4 +134,4 @@ def ask_stream(
     Returns:
         An iterator of str (deltas) ending with one Answer (verified citations).
     """
-    yield from get_engine().chain.stream(question, history, **_chain_kwargs(filters))
+    yield from get_chain().stream(question, history, filters)

@@ -16,14 +16,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from index.chunking import split_sentences
 from index.keyword import tokenize
+from rag.claims import MARKER, answer_claims, strip_markers
 from rag.evidence import Evidence, lexical_overlap
 from rag.types import Citation
-
-# Support = mean of cosine similarity and word overlap; measured on the eval pairs (README).
-SUPPORT_THRESHOLD = 0.45
-MIN_FACT_WORDS = 3  # sentences with fewer content words are connective, not claims
 
 _LIST = r"\d+(?:\s*(?:,|;|and|&)\s*\d+)*"
 _MARKER = re.compile(r"\[\s*(" + _LIST + r")\s*\]")
@@ -42,7 +38,8 @@ class CheckedSentence:
     text: str  # without markers
     markers: list[int]  # evidence numbers that support it
     factual: bool
-    spans: dict[int, int] = field(default_factory=dict)  # marker -> index of its best span
+    similarity: dict[int, float] = field(default_factory=dict)  # marker -> similarity support
+    support: dict[int, float | None] = field(default_factory=dict)  # marker -> judge P(yes)
 
 
 def normalize_markers(raw: str) -> str:
@@ -60,57 +57,57 @@ def normalize_markers(raw: str) -> str:
     return _TRAILING_MARKERS.sub(lambda m: f"{m[2]}{m[1]}", text)
 
 
-def split_answer(text: str) -> list[tuple[str, list[int]]]:
-    """(sentence without markers, cited numbers) for each sentence of a normalized answer."""
-    parts = []
-    for s, e in split_sentences(text):
-        sentence = text[s:e]
-        numbers = [int(n) for n in re.findall(r"\[(\d+)\]", sentence)]
-        clean = " ".join(re.sub(r"\[\d+\]", " ", sentence).split())
-        clean = re.sub(r"\s+([.,;:!?])", r"\1", clean)
-        if clean:
-            parts.append((clean, list(dict.fromkeys(numbers))))
-    return parts
+def split_answer(
+    text: str, limit: int | None = None, min_words: int = 0
+) -> list[tuple[str, list[int]]]:
+    """(claim without markers, cited numbers) for each claim of a normalized answer. Markers
+    outside 1..`limit` are removed first, so they cut no claim; pieces with fewer than
+    `min_words` content words join their neighbour (rag.claims.answer_claims)."""
+    if limit is not None:
+        text = MARKER.sub(lambda m: m.group() if 1 <= int(m[1]) <= limit else " ", text)
+    claims = answer_claims(text, min_words)
+    return [(strip_markers(c), n) for c, n in claims if strip_markers(c)]
 
 
 def support_matrix(
     claims: list[str], evidence: list[Evidence], embed: Callable[[list[str]], np.ndarray]
-) -> tuple[np.ndarray, np.ndarray]:
-    """support[i, j]: how well evidence j states claim i (0..1), as the best of its sentences;
-    best[i, j]: which of evidence j's spans (`Evidence.spans()`) that is."""
+) -> np.ndarray:
+    """support[i, j]: how similar evidence j is to claim i (0..1): the mean of cosine similarity
+    and word overlap. A similarity signal only: the judge (rag/judge.py) decides support."""
     shape = (len(claims), len(evidence))
     if not claims or not evidence:
-        return np.zeros(shape), np.zeros(shape, dtype=int)
-    spans = [(j, k, span) for j, e in enumerate(evidence) for k, span in enumerate(e.spans())]
-    cosine = embed(claims) @ np.stack([span.vector for _, _, span in spans]).T
-    support, best = np.full(shape, -1.0), np.zeros(shape, dtype=int)
+        return np.zeros(shape)
+    cosine = embed(claims) @ np.stack([e.vector for e in evidence]).T
+    support = np.zeros(shape)
     for i, claim in enumerate(claims):
-        for col, (j, k, span) in enumerate(spans):
-            value = 0.5 * max(float(cosine[i, col]), 0.0) + 0.5 * lexical_overlap(claim, span.text)
-            if value > support[i, j]:
-                support[i, j], best[i, j] = value, k
-    return support, best
+        for j, e in enumerate(evidence):
+            support[i, j] = 0.5 * max(float(cosine[i, j]), 0.0) + 0.5 * lexical_overlap(
+                claim, e.text
+            )
+    return support
 
 
 def check_sentences(
     parts: list[tuple[str, list[int]]],
     evidence: list[Evidence],
     embed: Callable[[list[str]], np.ndarray],
-    threshold: float = SUPPORT_THRESHOLD,
+    threshold: float,
+    min_fact_words: int,
 ) -> list[CheckedSentence]:
-    """Keep, move, drop or attach each sentence's citations by measured support."""
-    support, best_span = support_matrix([c for c, _ in parts], evidence, embed)
+    """Keep, move, drop or attach each claim's citations by similarity support (`threshold`);
+    a claim with fewer than `min_fact_words` content words is connective, not factual."""
+    support = support_matrix([c for c, _ in parts], evidence, embed)
     checked = []
     for i, (claim, numbers) in enumerate(parts):
-        factual = len(tokenize(claim)) >= MIN_FACT_WORDS
+        factual = len(tokenize(claim)) >= min_fact_words
         valid = [n for n in numbers if 1 <= n <= len(evidence)]
         kept = [n for n in valid if support[i, n - 1] >= threshold]
         if not kept and evidence and (valid or factual):
             best = int(np.argmax(support[i]))
             if support[i, best] >= threshold:
                 kept = [best + 1]
-        spans = {n: int(best_span[i, n - 1]) for n in kept}
-        checked.append(CheckedSentence(claim, kept, factual, spans))
+        similarity = {n: float(support[i, n - 1]) for n in kept}
+        checked.append(CheckedSentence(claim, kept, factual, similarity))
     return checked
 
 
@@ -125,7 +122,8 @@ def _with_markers(sentence: str, markers: list[int]) -> str:
 
 
 def render(checked: list[CheckedSentence], evidence: list[Evidence]) -> tuple[str, list[Citation]]:
-    """Text with markers renumbered 1..k by first use, and one Citation per marker."""
+    """Text with markers renumbered 1..k by first use, and one Citation per marker; a citation's
+    support is the lowest judge probability among the claims that cite it (None: not judged)."""
     renumber: dict[int, int] = {}
     for sentence in checked:
         for n in sentence.markers:
@@ -134,20 +132,19 @@ def render(checked: list[CheckedSentence], evidence: list[Evidence]) -> tuple[st
     citations = []
     for old, new in renumber.items():
         ev = evidence[old - 1]
-        spans = ev.spans()
-        used = [spans[s.spans.get(old, 0)] for s in checked if old in s.markers]
-        start, end = min(u.start for u in used), max(u.end for u in used)
-        citations.append(Citation(new, ev.source, ev.title, ev.quote(start, end), start, end))
+        judged = [s.support[old] for s in checked if s.support.get(old) is not None]
+        support = min(judged) if judged else None  # type: ignore[type-var]
+        citations.append(
+            Citation(
+                new,
+                ev.source,
+                ev.title,
+                ev.text,
+                ev.start,
+                ev.end,
+                outlet=ev.outlet,
+                date=ev.date,
+                support=support,
+            )
+        )
     return text, citations
-
-
-def verify_answer(
-    raw: str,
-    evidence: list[Evidence],
-    embed: Callable[[list[str]], np.ndarray],
-    threshold: float = SUPPORT_THRESHOLD,
-) -> tuple[str, list[Citation], list[CheckedSentence]]:
-    """The verified answer text, its citations, and the per-sentence verdicts."""
-    checked = check_sentences(split_answer(normalize_markers(raw)), evidence, embed, threshold)
-    text, citations = render(checked, evidence)
-    return text, citations, checked

@@ -8,23 +8,29 @@ import logging
 import sys
 import time
 from collections.abc import Callable
-from pathlib import Path
+from typing import TYPE_CHECKING, get_args
 
+from rag.config import LlmBackend, RetrievalMode, settings_from_args
 from rag.errors import RagError
 from rag.types import Answer
 
+if TYPE_CHECKING:
+    from rag.engine import Engine
 
-def _settings(args: argparse.Namespace):  # noqa: ANN202 - Settings is imported lazily
-    from rag.config import Settings
+LLM_CHOICES = list(get_args(LlmBackend))
+MODE_CHOICES = list(get_args(RetrievalMode))
 
-    overrides = {}
-    if getattr(args, "corpus", None):
-        overrides["corpus"] = Path(args.corpus)
-    if getattr(args, "mode", None):
-        overrides["retrieval"] = args.mode
-    if getattr(args, "llm", None):
-        overrides["llm"] = args.llm
-    return Settings(**overrides)
+
+def ready_engine(args: argparse.Namespace) -> Engine:
+    """The public API's engine for these arguments, with an index: a first question on a fresh
+    clone builds it here, deliberately and said on stderr (a read never writes the index)."""
+    import rag
+
+    engine = rag.configure(settings_from_args(args))
+    report = engine.ensure_index()
+    if report is not None:
+        print(f"No index yet, built it first: {report.summary()}", file=sys.stderr)
+    return engine
 
 
 def add_filter_arguments(parser: argparse.ArgumentParser) -> None:
@@ -63,8 +69,8 @@ def cmd_index(args: argparse.Namespace) -> int:
     from index import state
 
     started = time.perf_counter()
-    settings = _settings(args)
-    done = None if args.full else state.unchanged(settings)
+    settings = settings_from_args(args)
+    done = None if args.full else state.unchanged(settings.index_place())
     if done is not None:
         print(
             f"Index up to date: {done.get('files')} files, {done.get('chunks')} chunks; nothing "
@@ -83,7 +89,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     """Add files or fetched pages to the corpus, then index them."""
     import rag
 
-    rag.configure(_settings(args))
+    rag.configure(settings_from_args(args))
     urls = [t for t in args.targets if t.startswith(("http://", "https://"))]
     files = [t for t in args.targets if t not in urls]
     reports = [rag.add_files(files, overwrite=args.overwrite)] if files else []
@@ -98,7 +104,7 @@ def cmd_search(args: argparse.Namespace) -> int:
     """Print ranked passages."""
     import rag
 
-    rag.configure(_settings(args))
+    ready_engine(args)
     passages = rag.retrieve(args.question, top_k=args.top_k, filters=filters_from_args(args))
     if args.json:
         print(json.dumps([p.to_dict() for p in passages], ensure_ascii=False, indent=2))
@@ -136,7 +142,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     """Answer one question."""
     import rag
 
-    rag.configure(_settings(args))
+    ready_engine(args)
     answer = rag.ask(args.question, filters=filters_from_args(args))
     if args.json:
         print(json.dumps(answer.to_dict(), ensure_ascii=False, indent=2))
@@ -150,7 +156,7 @@ def cmd_chat(args: argparse.Namespace) -> int:
     import rag
     from rag.filters import check_filters
 
-    rag.configure(_settings(args))
+    ready_engine(args)
     filters = filters_from_args(args)
     check_filters(filters)  # a bad filter is reported once, before the chat starts
     history: list[dict[str, str]] = []
@@ -188,7 +194,7 @@ def cmd_ui(args: argparse.Namespace) -> int:
     import rag
     from ui.app import launch
 
-    engine = rag.configure(_settings(args))
+    engine = rag.configure(settings_from_args(args))
     print(engine.index(progress=False).summary())  # the first question does not wait for it
     launch(args.host, args.port)
     return 0
@@ -242,7 +248,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("question")
     p.add_argument("-k", "--top-k", type=int, help="passages to show (default RAG_TOP_K, 5)")
-    p.add_argument("--mode", choices=["hybrid", "vector", "bm25"], help="retrieval mode")
+    p.add_argument("--mode", choices=MODE_CHOICES, help="retrieval mode")
     p.add_argument("--corpus", help="corpus folder")
     p.add_argument("--json", action="store_true", help="print JSON")
     add_filter_arguments(p)
@@ -254,7 +260,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Answer one question; every claim cites its article and quote.",
     )
     p.add_argument("question")
-    p.add_argument("--llm", choices=["local", "openai", "none"], help="generator backend")
+    p.add_argument("--llm", choices=LLM_CHOICES, help="generator backend")
     p.add_argument("--corpus", help="corpus folder")
     p.add_argument("--json", action="store_true", help="print the Answer as JSON")
     add_filter_arguments(p)
@@ -265,7 +271,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="chat in the terminal (follow-up questions, streaming)",
         description="A terminal chat that keeps history for follow-up questions.",
     )
-    p.add_argument("--llm", choices=["local", "openai", "none"], help="generator backend")
+    p.add_argument("--llm", choices=LLM_CHOICES, help="generator backend")
     p.add_argument("--corpus", help="corpus folder")
     add_filter_arguments(p)
     p.set_defaults(func=cmd_chat)
@@ -278,7 +284,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--host", help="address to bind (default RAG_UI_HOST or 127.0.0.1)")
     p.add_argument("--port", type=int, help="port (default RAG_UI_PORT or 7860)")
-    p.add_argument("--llm", choices=["local", "openai", "none"], help="generator backend")
+    p.add_argument("--llm", choices=LLM_CHOICES, help="generator backend")
     p.add_argument("--corpus", help="corpus folder")
     p.set_defaults(func=cmd_ui)
 
@@ -303,6 +309,9 @@ def main(argv: list[str] | None = None) -> int:
         format="%(levelname)s %(name)s: %(message)s",
     )
     func: Callable[[argparse.Namespace], int] = args.func
+    from rag.signals import exit_cleanly_on_signals
+
+    exit_cleanly_on_signals()  # SIGTERM/SIGHUP must not leave a llama.cpp server behind
     try:
         return func(args)
     except RagError as exc:

@@ -4,12 +4,28 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from pydantic import Field, SecretStr
+from pydantic import AliasChoices, BaseModel, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+if TYPE_CHECKING:
+    from index.state import IndexPlace
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+# The choices of a setting are its type: the CLI derives its own choices from these.
+EmbedBackend = Literal["minilm", "openai"]
+RetrievalMode = Literal["hybrid", "vector", "bm25"]
+LlmBackend = Literal["local", "openai", "none"]
+SECRET_FIELDS = ("chroma_token", "openai_api_key", "ui_password")
+
+
+def reveal(value: SecretStr | str | None) -> str | None:
+    """The plain value of a secret field (model_copy(update=...) may have stored a str)."""
+    if isinstance(value, SecretStr):
+        return value.get_secret_value() or None
+    return value or None
 
 
 def _offline_environment() -> None:
@@ -24,10 +40,66 @@ def _offline_environment() -> None:
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
 
+class EvidenceSettings(BaseModel):
+    """What the generator is shown (rag/evidence.py); RAG_EVIDENCE__<NAME>. Weights were fitted
+    on the odd-numbered eval questions and reported on the even ones (bench/evidence_bench.py)."""
+
+    words: int = Field(170, ge=20, le=2000, description="Word budget of the evidence shown.")
+    max_sentences: int = Field(12, ge=1, le=40, description="Most evidence sentences shown.")
+    min_words: int = Field(2, ge=1, description="Shorter lines are bylines or headings.")
+    lexical_weight: float = Field(0.35, ge=0, description="Question-word overlap weight.")
+    rank_weight: float = Field(0.05, ge=0, description="Penalty per passage rank.")
+    context_weight: float = Field(0.6, ge=0, description="Share of the best neighbour's score.")
+    answer_type_weight: float = Field(
+        0.3, ge=0, description="Bonus of a sentence with a number when one is asked for."
+    )
+    block_sentences: int = Field(1, ge=1, le=8, description="Most sentences in one block.")
+    block_margin: float = Field(0.15, ge=0, description="A neighbour joins within this score.")
+    articles: int = Field(2, ge=1, description="Articles that each get their best block first.")
+    article_margin: float = Field(
+        0.3, ge=0, description="An article is relevant within this score of the best sentence."
+    )
+    extractive_sentences: int = Field(2, ge=1, description="Sentences the `none` backend quotes.")
+    extractive_margin: float = Field(
+        0.08,
+        ge=0,
+        description="A further sentence joins within this score of the best.",
+    )
+
+
+class JudgeSettings(BaseModel):
+    """Claim checking (rag/citations.py, rag/support.py); RAG_JUDGE__<NAME>."""
+
+    enabled: bool = Field(True, description="Judge every claim with the generator (LLM backends).")
+    threshold: float = Field(
+        0.5,
+        ge=0,
+        le=1,
+        description="Least P(yes) that accepts a claim (fitted on the fit half of "
+        "evals/claims.jsonl, reported on the test half: `rag eval --judge`).",
+    )
+    max_calls: int = Field(6, ge=0, description="Most judge calls per answer.")
+    alternatives: int = Field(1, ge=0, description="Other evidence tried for a rejected claim.")
+    similarity_min: float = Field(
+        0.45, ge=0, le=1, description="Least similarity support for a marker to stay cited."
+    )
+    recite_min: float = Field(
+        0.45, ge=0, le=1, description="Least similarity for re-citing a claim elsewhere."
+    )
+    replace_min: float = Field(
+        0.6, ge=0, le=1, description="Least similarity for replacing a claim by its evidence."
+    )
+    min_fact_words: int = Field(3, ge=1, description="Fewer content words: connective text.")
+
+
 class Settings(BaseSettings):
     """Newsdesk configuration. Each field is read from RAG_<NAME> (or `.env`)."""
 
-    model_config = SettingsConfigDict(env_prefix="RAG_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(
+        env_prefix="RAG_", env_file=".env", extra="ignore", env_nested_delimiter="__"
+    )
+    # Fields with a validation_alias (the OPENAI_* names) may still be given by field name.
+    model_config["populate_by_name"] = True
 
     home: Path = Field(Path(".rag"), description="Data folder: index, caches, assembled models.")
     corpus: Path = Field(PROJECT_ROOT / "corpus", description="Folder of articles to index.")
@@ -42,11 +114,15 @@ class Settings(BaseSettings):
         30.0, gt=0, description="Seconds a Chroma server request may take before it counts as down."
     )
 
-    embed: Literal["minilm", "openai"] = Field("minilm", description="Embedding backend.")
+    embed: EmbedBackend = Field("minilm", description="Embedding backend.")
     embed_model: str = Field("text-embedding-3-small", description="OpenAI embedding model.")
+    embed_batch: int = Field(32, ge=1, le=4096, description="Texts per embedding-model call.")
+    index_batch: int = Field(
+        64, ge=1, le=50_000, description="Records embedded and written per step of `rag index`."
+    )
     chunk_tokens: int = Field(200, ge=32, le=256, description="Max word-piece tokens a chunk.")
 
-    retrieval: Literal["hybrid", "vector", "bm25"] = Field("hybrid", description="Search mode.")
+    retrieval: RetrievalMode = Field("hybrid", description="Search mode.")
     top_k: int = Field(5, ge=1, le=50, description="Passages returned by retrieve().")
     candidates: int = Field(30, ge=1, description="Candidates per retriever before fusion.")
     rrf_k: int = Field(60, ge=1, description="Reciprocal-rank-fusion constant.")
@@ -70,8 +146,24 @@ class Settings(BaseSettings):
     )
     max_question_chars: int = Field(2000, ge=10, description="Longest question accepted.")
 
-    llm: Literal["local", "openai", "none"] | None = Field(
+    llm: LlmBackend | None = Field(
         None, description="Generator; unset: openai if OPENAI_API_KEY/BASE_URL is set, else local."
+    )
+    # The usual OpenAI variable names (also in .env); RAG_OPENAI_* work too.
+    openai_api_key: SecretStr | None = Field(
+        None,
+        validation_alias=AliasChoices("OPENAI_API_KEY", "RAG_OPENAI_API_KEY"),
+        description="Key for OpenAI or a compatible server (generation and embeddings).",
+    )
+    openai_base_url: str | None = Field(
+        None,
+        validation_alias=AliasChoices("OPENAI_BASE_URL", "RAG_OPENAI_BASE_URL"),
+        description="OpenAI-compatible endpoint; unset = api.openai.com.",
+    )
+    ui_password: SecretStr | None = Field(
+        None,
+        validation_alias=AliasChoices("RAG_UI_PASSWORD"),
+        description="The chat UI's password (set for the UI), read here so it is redacted too.",
     )
     llm_model: str = Field("gpt-4o-mini", description="Model name for the openai backend.")
     llm_gguf: Path | None = Field(None, description="Another GGUF file for the local backend.")
@@ -80,10 +172,10 @@ class Settings(BaseSettings):
     llm_context: int = Field(4096, ge=512, description="llama.cpp context window (tokens).")
     llm_timeout: float = Field(60.0, gt=0, description="Seconds to wait on the LLM server.")
     llm_max_tokens: int = Field(200, ge=16, description="Longest answer generated (tokens).")
-    evidence_sentences: int = Field(5, ge=1, le=20, description="Evidence sentences per answer.")
-    evidence_window: int = Field(
-        0, ge=0, le=3, description="Neighbouring sentences shown on each side of an evidence one."
+    evidence: EvidenceSettings = Field(
+        default_factory=EvidenceSettings, description="What the generator is shown."
     )
+    judge: JudgeSettings = Field(default_factory=JudgeSettings, description="Claim checking.")
     relevance_min: float = Field(
         0.35,
         description="Refuse before generating when the best evidence scores below this "
@@ -112,9 +204,23 @@ class Settings(BaseSettings):
         """The generator in use: the explicit RAG_LLM, else openai when configured, else local."""
         if self.llm:
             return self.llm
-        if os.environ.get("OPENAI_API_KEY") or os.environ.get("OPENAI_BASE_URL"):
+        if reveal(self.openai_api_key) or self.openai_base_url:
             return "openai"
         return "local"
+
+    def secret_values(self) -> list[str]:
+        """The plain values of every secret this object holds (for redaction)."""
+        values = (reveal(getattr(self, name)) for name in SECRET_FIELDS)
+        return [v.strip() for v in values if v and v.strip()]
+
+    def index_place(self) -> IndexPlace:
+        """Where the index lives and what it depends on, for index/state.py."""
+        from index.state import IndexPlace
+
+        config: dict[str, Any] | None = None
+        if not self.chroma_url:
+            config = self.model_dump(mode="json", exclude=set(SECRET_FIELDS))
+        return IndexPlace(self.home, self.corpus, self.chroma_path, self.keyword_path, config)
 
     @property
     def model_path(self) -> Path:
@@ -125,3 +231,15 @@ class Settings(BaseSettings):
     def keyword_path(self) -> Path:
         """Folder of the persisted BM25 index."""
         return self.home / "keyword"
+
+
+def settings_from_args(args: object) -> Settings:
+    """Settings from the environment, with what the command line gave (`corpus`, `mode`,
+    `llm` attributes of an argparse namespace; unset or None ones are left alone)."""
+    fields = {"corpus": "corpus", "mode": "retrieval", "llm": "llm"}
+    overrides: dict[str, Any] = {}
+    for attribute, field in fields.items():
+        value = getattr(args, attribute, None)
+        if value:
+            overrides[field] = Path(value) if field == "corpus" else value
+    return Settings(**overrides)

@@ -3,22 +3,21 @@
 from __future__ import annotations
 
 import logging
-import os
 import shutil
-from collections.abc import Callable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from collections.abc import Iterator
+from contextlib import contextmanager
 from functools import cached_property
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 import chromadb
 from chromadb.errors import ChromaError, NotFoundError
 
 from index import state as index_state
 from index.duplicates import StoryConfig
-from index.embedding import MiniLMEmbedding, OpenAIEmbedding
 from index.keyword import KeywordIndex
 from index.loading import load_folder
-from index.pipeline import IndexReport, update_index
+from index.pipeline import IndexReport, IndexStep, update_index
+from index.pipeline import step as index_step
 from index.store import (
     CONNECTION_ERRORS,
     StoreUnavailableError,
@@ -29,15 +28,15 @@ from index.store import (
     open_collection,
     unreachable,
 )
+from rag import redaction
 from rag.config import Settings, _offline_environment
-from rag.errors import IndexWriteError, QuestionError, RagError
+from rag.embedders import make_embed_model
+from rag.errors import IndexMissingError, IndexWriteError, QuestionError
 from rag.filters import Filters, check_filters
+from rag.remote_store import ChromaUnavailableError, ServerCollection
 from rag.retrieval import HybridRetriever
 from rag.timewindow import apply_time_window
 from rag.types import Passage
-
-if TYPE_CHECKING:
-    from rag.answering import AnswerChain
 
 log = logging.getLogger(__name__)
 
@@ -59,55 +58,30 @@ def check_question(question: object, max_chars: int) -> str:
     return text
 
 
-class ChromaUnavailableError(RagError, StoreUnavailableError):
-    """The Chroma server did not answer; the message names its URL and what to do."""
-
-
-class ServerCollection:
-    """A collection on a Chroma server whose calls raise ChromaUnavailableError instead of raw
-    httpx errors when the server is lost. The retriever, the evidence step and the indexer all
-    use the engine's collections, so every Chroma call of a question is covered."""
-
-    def __init__(
-        self, collection: chromadb.Collection, guard: Callable[[], AbstractContextManager[None]]
-    ) -> None:
-        self._collection = collection
-        self._guard = guard
-
-    def __getattr__(self, name: str) -> Any:
-        value = getattr(self._collection, name)
-        if not callable(value):
-            return value
-
-        def guarded(*args: Any, **kwargs: Any) -> Any:
-            with self._guard():
-                return value(*args, **kwargs)
-
-        return guarded
-
-
 class Engine:
-    """The index and retrieval resources for one Settings object."""
+    """The index and retrieval resources for one Settings object.
 
-    def __init__(self, settings: Settings | None = None) -> None:
+    Args:
+        settings: the configuration (None: from the environment and `.env`).
+        embed_model: the embedding model to use instead of the configured one (tests pass a
+            shared or fake one; anything with `embed(texts)`, `count_tokens` and `model_name`).
+    """
+
+    def __init__(self, settings: Settings | None = None, embed_model: Any = None) -> None:
         _offline_environment()
         self.settings = settings or Settings()
+        redaction.remember(self.settings)  # secrets given here, not in the environment, too
+        self._embed_model = embed_model
         self._keyword: KeywordIndex | None = None
+        self._collections: dict[str, chromadb.Collection] = {}  # opened once, see _open
         self._store_id: tuple[int, int] | None = None  # the local Chroma database in use
 
-    @cached_property
+    @property
     def embed_model(self) -> Any:
-        """The configured embedding model (loaded once)."""
-        s = self.settings
-        if s.embed == "openai":
-            # The same endpoint and key as the openai generator (any OpenAI-compatible server).
-            return OpenAIEmbedding(
-                model_name=s.embed_model,
-                base_url=os.environ.get("OPENAI_BASE_URL"),
-                api_key=os.environ.get("OPENAI_API_KEY"),
-                timeout=s.llm_timeout,
-            )
-        return MiniLMEmbedding(embed_batch_size=32)
+        """The embedding model (the one given, else the configured one, loaded once)."""
+        if self._embed_model is None:
+            self._embed_model = make_embed_model(self.settings)
+        return self._embed_model
 
     @cached_property
     def client(self) -> chromadb.ClientAPI:
@@ -131,8 +105,13 @@ class Engine:
         if local_store_id(s.chroma_path) == self._store_id:
             return
         log.warning("The index folder %s was deleted or replaced; reopening it.", s.chroma_path)
-        for name in ("client", "retriever"):
-            self.__dict__.pop(name, None)
+        self.__dict__.pop("client", None)
+        self._drop_store()
+
+    def _drop_store(self) -> None:
+        """Forget the open collections and the retriever: the next use reopens them."""
+        self.__dict__.pop("retriever", None)
+        self._collections.clear()
         self._keyword = None
 
     @contextmanager
@@ -144,30 +123,35 @@ class Engine:
         try:
             yield
         except ChromaUnavailableError:
-            self.__dict__.pop("retriever", None)
+            self._drop_store()
             raise
         except (*CONNECTION_ERRORS, StoreUnavailableError) as exc:
             if not url:
                 raise
-            self.__dict__.pop("retriever", None)
+            self._drop_store()
             message = str(exc) if isinstance(exc, StoreUnavailableError) else None
             raise ChromaUnavailableError(message or unreachable(url, exc)) from exc
         except NotFoundError as exc:
             if not url:
                 raise
-            self.__dict__.pop("retriever", None)  # the next question rebuilds the collections
+            self._drop_store()  # the next use opens (creates) the collections again
             raise ChromaUnavailableError(
                 f"The Chroma server at {url} no longer has Newsdesk's collections ({exc}): they "
-                "were deleted or the server lost its data. Ask again to rebuild the index from "
-                f"{self.settings.corpus} (or run `rag index`)."
+                "were deleted or the server lost its data. Run `rag index` to rebuild the index "
+                f"from {self.settings.corpus}."
             ) from exc
 
     def _open(self, name: str) -> chromadb.Collection:
+        """The named collection, opened on first use only (one round trip to a Chroma server
+        per engine, not per question); dropped and reopened on the reconnect path."""
+        if name in self._collections:
+            return self._collections[name]
         with self.store_calls():
             collection = open_collection(self.client, name)
-        if not self.settings.chroma_url:
-            return collection
-        return cast(chromadb.Collection, ServerCollection(collection, self.store_calls))
+        if self.settings.chroma_url:
+            collection = cast(chromadb.Collection, ServerCollection(collection, self.store_calls))
+        self._collections[name] = collection
+        return collection
 
     @property
     def collection(self) -> chromadb.Collection:
@@ -179,14 +163,19 @@ class Engine:
         """The sentence collection (one vector per sentence of every chunk)."""
         return self._open(collection_name(self.embed_model.model_name) + "-sentences")
 
-    def index(self, progress: bool = True) -> IndexReport:
+    def index(self, progress: bool = True, on_step: IndexStep | None = None) -> IndexReport:
         """Bring the index in line with the corpus folder (incremental). IndexWriteError when
-        writing fails (e.g. a full disk): a later run keeps what was written and adds the rest."""
+        writing fails (e.g. a full disk): a later run keeps what was written and adds the rest.
+        `on_step(name, seconds, count)` is told each step of the run (see update_index)."""
         self._reopen_if_replaced()
-        before = index_state.corpus_fingerprint(self.settings)
-        index_state.forget(self.settings)
+        place = self.settings.index_place()
+        before = index_state.corpus_fingerprint(place)
+        index_state.forget(place)
         s = self.settings
-        articles = load_folder(s.corpus, texts_dir=s.texts_path, max_bytes=s.add_max_bytes)
+        with index_step(on_step, "load_files") as articles:
+            articles.extend(
+                load_folder(s.corpus, texts_dir=s.texts_path, max_bytes=s.add_max_bytes)
+            )
         try:
             report = update_index(
                 articles,
@@ -196,14 +185,36 @@ class Engine:
                 self.settings.keyword_path,
                 self.settings.chunk_tokens,
                 progress=progress,
+                batch=self.settings.index_batch,
+                on_step=on_step,
                 stories=self.story_config(),
             )
         except (ChromaError, OSError) as exc:  # chromadb reports a full disk as InternalError
             raise IndexWriteError(self._write_failed(exc)) from exc
         self._keyword = None
         self.__dict__.pop("retriever", None)
-        index_state.record(self.settings, before, {"files": report.files, "chunks": report.chunks})
+        index_state.record(place, before, {"files": report.files, "chunks": report.chunks})
         return report
+
+    def has_index(self) -> bool:
+        """True when the store holds chunks and the keyword index exists."""
+        self._reopen_if_replaced()
+        return (
+            self.collection.count() > 0
+            and KeywordIndex.load(self.settings.keyword_path) is not None
+        )
+
+    def ensure_index(self) -> IndexReport | None:
+        """Build the index when there is none yet (the deliberate write a first `rag ask`,
+        `rag ui` or `rag eval` makes, said in a warning); None when one exists."""
+        if self.has_index():
+            return None
+        log.warning(
+            "No index in %s yet: building it from %s (once).",
+            self.settings.home,
+            self.settings.corpus,
+        )
+        return self.index(progress=False)
 
     def story_config(self) -> StoryConfig:
         """How near-duplicate stories are grouped at index time (from Settings)."""
@@ -211,19 +222,22 @@ class Engine:
         return StoryConfig(s.story_threshold, s.story_perms, s.story_shingle)
 
     def keyword(self) -> KeywordIndex:
-        """The persisted keyword index, built with the vector index when missing."""
+        """The persisted keyword index. A read never builds the index: IndexMissingError,
+        saying to run `rag index`, when there is none (or the store holds no chunk)."""
         if self._keyword is None:
-            self._keyword = KeywordIndex.load(self.settings.keyword_path)
-        if self._keyword is None or self.collection.count() == 0:
-            log.warning(
-                "No index in %s yet: building it from %s (once).",
-                self.settings.home,
-                self.settings.corpus,
-            )
-            log.warning(self.index(progress=False).summary())
-            self._keyword = KeywordIndex.load(self.settings.keyword_path)
-        assert self._keyword is not None
+            if self.collection.count() > 0:  # the store first: a lost server says so
+                self._keyword = KeywordIndex.load(self.settings.keyword_path)
+            if self._keyword is None:
+                raise IndexMissingError(self._missing())
         return self._keyword
+
+    def _missing(self) -> str:
+        s = self.settings
+        where = f"the Chroma server at {s.chroma_url}" if s.chroma_url else f"{s.home}"
+        return (
+            f"There is no index of {s.corpus} in {where} yet (or it is incomplete). Run "
+            "`rag index` to build it (`make index` does the same), then ask again."
+        )
 
     def _write_failed(self, exc: BaseException) -> str:
         s = self.settings
@@ -258,12 +272,22 @@ class Engine:
             )
         return self.__dict__["retriever"]
 
-    @cached_property
-    def chain(self) -> AnswerChain:
-        """The answer chain over this engine."""
-        from rag.answering import AnswerChain
+    def article_text(self, source: str) -> str:
+        """The text of `source` that offsets point into: the file's own text for .txt/.md, the
+        kept extraction for other formats and for feed/export items (`world.xml#3`)."""
+        from index.formats import ExtractionError
+        from index.loading import ITEM_SEPARATOR, read_article_text
 
-        return AnswerChain(self)
+        corpus = self.settings.corpus.resolve()
+        path = (corpus / source.partition(ITEM_SEPARATOR)[0]).resolve()
+        if corpus not in path.parents:
+            raise QuestionError(f"{source!r} is not an article of {self.settings.corpus}.")
+        try:
+            return read_article_text(corpus, source, self.settings.texts_path)
+        except (KeyError, ExtractionError) as exc:
+            raise QuestionError(
+                f"{source!r} is not a readable article of {self.settings.corpus} ({exc})."
+            ) from exc
 
     def retrieve(
         self, question: str, top_k: int | None = None, filters: object = None

@@ -11,3 +11,7 @@ class QuestionError(RagError, ValueError):
 
 class IndexWriteError(RagError):
     """Writing the index failed (a full disk, a read-only folder); `rag index` resumes it."""
+
+
+class IndexMissingError(RagError):
+    """A question was asked before the corpus was indexed; `rag index` builds the index."""

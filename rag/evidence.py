@@ -1,46 +1,50 @@
-"""Evidence first: pick the few sentences of the retrieved passages that best answer a question.
+"""Gather evidence: choose what the generator is shown from the retrieved passages.
 
-Both the extractive backend and the LLM prompt use these sentences; each one is a verbatim span of
-its article with exact offsets, so a citation to it is already the tightest quote.
+What this step leaves out cannot be answered, so it is measured on its own (`rag eval` reports
+evidence coverage next to passage coverage). Each sentence is scored in its context (its own
+similarity and question-word overlap, its neighbours', its passage's rank); the best ones are
+taken as contiguous blocks under a word budget, every relevant article first gets its best
+block, and the prompt shows the blocks grouped by article under a one-line header (title, outlet,
+date). Every evidence item is one verbatim sentence with exact offsets, so a citation to it is
+already the tightest quote.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import chromadb
 import numpy as np
 
 from index.keyword import tokenize
+from rag.config import EvidenceSettings
 from rag.injection import addresses_the_model
 from rag.types import Passage
 
-LEXICAL_WEIGHT = 0.35  # weight of question-word overlap next to cosine similarity
-RANK_WEIGHT = 0.05  # preference for sentences of higher-ranked passages (measured)
-WINDOW = 0  # neighbouring sentences shown on each side of an evidence sentence
-SHORT_SENTENCE_WORDS = 8
-MIN_EVIDENCE_WORDS = 4  # shorter lines are bylines and headings, not evidence
+SHORT_SENTENCE_WORDS = 8  # a shorter sentence is quoted together with the one before it
 
-
-@dataclass(frozen=True)
-class Span:
-    """One stored sentence of an article: `file_text[start:end] == text`."""
-
-    start: int
-    end: int
-    text: str
-    vector: np.ndarray
+# Questions that ask for a number, a date, a time or a duration, and sentences that hold one:
+# the answer to "How long did they wait?" is the sentence with "Eight hours later", which
+# shares almost no word with the question.
+_ASKS_NUMBER = re.compile(
+    r"\b(when|what (date|day|year|month|time)|which (date|day|year|month)|how (long|many|much|"
+    r"far|old|often|soon)|what (percentage|share|number|age)|by how)\b",
+    re.IGNORECASE,
+)
+_HOLDS_NUMBER = re.compile(
+    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
+    r"hundreds?|thousands?|millions?|billions?|dozens?|half|january|february|march|april|may|"
+    r"june|july|august|september|october|november|december|monday|tuesday|wednesday|thursday|"
+    r"friday|saturday|sunday|yesterday|today|tomorrow|minutes?|hours?|days?|weeks?|months?|"
+    r"years?|decades?|centur(y|ies))\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
 class Evidence:
-    """One numbered evidence item: a sentence (`file_text[start:end] == text`) and its window.
-
-    The model sees the window: the sentence with its neighbours in the same passage
-    (`window_start` is where `window` begins in the file). Citations quote the tightest of
-    `spans` (the window's sentences) that supports the claim, so a fact taken from a
-    neighbour is still quoted exactly.
-    """
+    """One numbered evidence sentence: `article_text(source)[start:end] == text`."""
 
     number: int
     source: str
@@ -50,27 +54,19 @@ class Evidence:
     end: int
     score: float
     vector: np.ndarray
-    window: str = ""
-    window_start: int = -1
-    context: tuple[Span, ...] = ()
-
-    def spans(self) -> tuple[Span, ...]:
-        """The sentences a citation to this evidence may quote (the sentence alone by default)."""
-        return self.context or (Span(self.start, self.end, self.text, self.vector),)
-
-    def quote(self, start: int, end: int) -> str:
-        """The verbatim file text [start:end], which must lie inside the window (or sentence)."""
-        if self.window and self.window_start <= start <= end <= self.window_start + len(
-            self.window
-        ):
-            return self.window[start - self.window_start : end - self.window_start]
-        if (start, end) == (self.start, self.end):
-            return self.text
-        raise ValueError(f"span {start}:{end} is outside evidence [{self.number}]")
+    outlet: str = ""
+    date: str = ""
+    url: str = ""
+    also_in: tuple[dict[str, str], ...] = ()
 
     def label(self) -> str:
-        """How the prompt shows it: number and text only (titles cost ~20 tokens each)."""
-        return f"[{self.number}] {' '.join((self.window or self.text).split())}"
+        """How the prompt shows it: its number and its text on one line."""
+        return f"[{self.number}] {' '.join(self.text.split())}"
+
+    def header(self) -> str:
+        """The one-line article header shown above this article's evidence."""
+        parts = [p for p in (self.outlet, self.date) if p]
+        return f"Article: {self.title}" + (f" ({', '.join(parts)})" if parts else "")
 
 
 def lexical_overlap(query: str, text: str) -> float:
@@ -82,7 +78,7 @@ def lexical_overlap(query: str, text: str) -> float:
 
 
 def sentence_rows(sentences: chromadb.Collection, passages: list[Passage]) -> list[dict]:
-    """The stored sentences of the passages, with their vectors, in passage order."""
+    """The stored sentences of the passages, with their vectors, in passage then file order."""
     if not passages:
         return []
     got = sentences.get(
@@ -90,21 +86,20 @@ def sentence_rows(sentences: chromadb.Collection, passages: list[Passage]) -> li
         include=["documents", "metadatas", "embeddings"],
     )
     rank = {p.id: r for r, p in enumerate(passages)}
-    title = {p.id: p.title for p in passages}
     rows = [
         {
             "passage": passages[rank[meta["chunk_id"]]],
             "text": doc,
-            "meta": meta,
+            "start": int(meta["start"]),
+            "end": int(meta["end"]),
             "vector": np.asarray(vec, dtype=np.float32),
             "rank": rank[meta["chunk_id"]],
-            "title": title[meta["chunk_id"]],
         }
         for doc, meta, vec in zip(
             got["documents"], got["metadatas"], got["embeddings"], strict=True
         )
     ]
-    rows.sort(key=lambda r: (r["rank"], r["meta"]["start"]))
+    rows.sort(key=lambda r: (r["rank"], r["start"]))
     for previous, row in zip([None, *rows], rows, strict=False):
         _extend_short(previous, row)
     return rows
@@ -118,88 +113,162 @@ def _extend_short(previous: dict | None, row: dict) -> None:
     if len(row["text"].split()) >= SHORT_SENTENCE_WORDS:
         return
     passage = row["passage"]
-    start, end = int(previous["meta"]["start"]), int(row["meta"]["end"])
-    between = passage.text[
-        int(previous["meta"]["end"]) - passage.start : int(row["meta"]["start"]) - passage.start
-    ]
+    between = passage.text[previous["end"] - passage.start : row["start"] - passage.start]
     if "\n" in between:
         return
-    row["text"] = passage.text[start - passage.start : end - passage.start]
-    row["meta"] = {**row["meta"], "start": start}
+    row["text"] = passage.text[previous["start"] - passage.start : row["end"] - passage.start]
+    row["start"] = previous["start"]
 
 
-def _window(rows: list[dict], i: int, width: int) -> list[dict]:
-    """Row i with up to `width` neighbours on each side from the same passage, in file order."""
-    lo, hi = i, i
-    while lo > 0 and i - lo < width and rows[lo - 1]["passage"] is rows[i]["passage"]:
-        lo -= 1
-    while hi + 1 < len(rows) and hi - i < width and rows[hi + 1]["passage"] is rows[i]["passage"]:
-        hi += 1
-    return rows[lo : hi + 1]
+def score_rows(
+    question: str, query_vector: np.ndarray, rows: list[dict], cfg: EvidenceSettings
+) -> np.ndarray:
+    """Each sentence's score in context: its own (cosine + word overlap - passage rank), plus a
+    share of its best neighbour's own score (same passage), so a sentence that sits in a
+    relevant paragraph outranks a lookalike in an unrelated one."""
+    wants_number = bool(_ASKS_NUMBER.search(question))
+    own = np.array(
+        [
+            float(np.dot(query_vector, r["vector"]))
+            + cfg.lexical_weight * lexical_overlap(question, r["text"])
+            - cfg.rank_weight * r["rank"]
+            + (cfg.answer_type_weight if wants_number and _HOLDS_NUMBER.search(r["text"]) else 0)
+            for r in rows
+        ]
+    )
+    context = np.zeros(len(rows))
+    for i, row in enumerate(rows):
+        near = [
+            own[j]
+            for j in (i - 1, i + 1)
+            if 0 <= j < len(rows) and rows[j]["passage"] is row["passage"]
+        ]
+        context[i] = max(near) if near else 0.0
+    return own + cfg.context_weight * context
 
 
-def select_evidence(
+def _eligible(row: dict, cfg: EvidenceSettings) -> bool:
+    return len(row["text"].split()) >= cfg.min_words and not addresses_the_model(row["text"])
+
+
+def _block(rows: list[dict], scores: np.ndarray, seed: int, cfg: EvidenceSettings) -> list[int]:
+    """The seed sentence and its neighbours (same passage) that score within the block margin
+    of it, at most `block_sentences` in all, in file order."""
+    block = [seed]
+    for step in (-1, 1):
+        j = seed + step
+        while (
+            len(block) < cfg.block_sentences
+            and 0 <= j < len(rows)
+            and rows[j]["passage"] is rows[seed]["passage"]
+            and scores[j] >= scores[seed] - cfg.block_margin
+        ):
+            block.append(j)
+            j += step
+    return sorted(block)
+
+
+def _seeds(rows: list[dict], scores: np.ndarray, cfg: EvidenceSettings) -> list[int]:
+    """Seed order: the best sentence of each of the first `articles` articles (by their best
+    score, within `article_margin` of the overall best), then every sentence by score."""
+    order = [int(i) for i in np.argsort(-scores) if _eligible(rows[int(i)], cfg)]
+    if not order:
+        return []
+    firsts: dict[str, int] = {}
+    for i in order:
+        firsts.setdefault(rows[i]["passage"].source, i)
+    best = scores[order[0]]
+    leaders = [i for i in firsts.values() if scores[i] >= best - cfg.article_margin]
+    leaders = leaders[: cfg.articles]
+    return leaders + [i for i in order if i not in leaders]
+
+
+def gather_evidence(
     question: str,
     query_vector: np.ndarray,
     sentences: chromadb.Collection,
     passages: list[Passage],
-    limit: int,
-    window: int = WINDOW,
+    cfg: EvidenceSettings,
 ) -> list[Evidence]:
-    """The `limit` best sentences for the question, best first, numbered from 1, each with
-    `window` neighbouring sentences on each side; a sentence already shown inside a better
-    one's window is not repeated."""
-    rows = sentence_rows(sentences, passages)
-    scored = []
-    seen: set[tuple[str, int]] = set()
-    for i, row in enumerate(rows):
-        key = (row["meta"]["source"], int(row["meta"]["start"]))
-        if key in seen or len(row["text"].split()) < MIN_EVIDENCE_WORDS:
+    """The evidence the generator is shown, numbered from 1 in prompt order (articles by their
+    best sentence, sentences in file order inside each); best-scored first in `score`.
+
+    Args:
+        question: the standalone question.
+        query_vector: its embedding.
+        sentences: the sentence collection (vectors of every chunk's sentences).
+        passages: the retrieved passages, best first.
+        cfg: the evidence section of Settings (word budget, weights, block shape).
+    Returns:
+        Evidence sentences; [] when the passages hold none.
+    """
+    return choose_evidence(question, query_vector, sentence_rows(sentences, passages), cfg)
+
+
+def choose_evidence(
+    question: str, query_vector: np.ndarray, rows: list[dict], cfg: EvidenceSettings
+) -> list[Evidence]:
+    """gather_evidence on sentence rows already read (benches reuse them across settings)."""
+    if not rows:
+        return []
+    scores = score_rows(question, query_vector, rows, cfg)
+    chosen: set[int] = set()
+    seen_text: set[str] = set()
+    words = 0
+    for seed in _seeds(rows, scores, cfg):
+        if seed in chosen or len(chosen) >= cfg.max_sentences:
             continue
-        if addresses_the_model(row["text"]):  # injected instructions are not evidence
+        block = [
+            i
+            for i in _block(rows, scores, seed, cfg)
+            if i not in chosen and _eligible(rows[i], cfg)
+        ]
+        block = [i for i in block if " ".join(rows[i]["text"].split()) not in seen_text]
+        cost = sum(len(rows[i]["text"].split()) for i in block)
+        if not block or (chosen and words + cost > cfg.words):
             continue
-        seen.add(key)
-        score = (
-            float(np.dot(query_vector, row["vector"]))
-            + LEXICAL_WEIGHT * lexical_overlap(question, row["text"])
-            - RANK_WEIGHT * row["rank"]
-        )
-        scored.append((score, i))
-    scored.sort(key=lambda pair: -pair[0])
-    chosen: list[Evidence] = []
-    shown: list[tuple[str, int, int]] = []  # (source, start, end) of the windows so far
-    for score, i in scored:
-        if len(chosen) == limit:
-            break
-        row = rows[i]
-        source, start, end = (
-            str(row["meta"]["source"]),
-            int(row["meta"]["start"]),
-            int(row["meta"]["end"]),
-        )
-        if any(s == source and a <= start and end <= b for s, a, b in shown):
-            continue
-        near = _window(rows, i, window)
-        passage = row["passage"]
-        w_start = min(int(r["meta"]["start"]) for r in near)
-        w_end = max(int(r["meta"]["end"]) for r in near)
-        shown.append((source, w_start, w_end))
-        chosen.append(
+        chosen.update(block)
+        seen_text.update(" ".join(rows[i]["text"].split()) for i in block)
+        words += cost
+    return _numbered(rows, scores, chosen)
+
+
+def _numbered(rows: list[dict], scores: np.ndarray, chosen: set[int]) -> list[Evidence]:
+    """Evidence in prompt order: articles by their best chosen score, file order inside."""
+    best: dict[str, float] = {}
+    for i in chosen:
+        source = rows[i]["passage"].source
+        best[source] = max(best.get(source, -1e9), float(scores[i]))
+    order = sorted(chosen, key=lambda i: (-best[rows[i]["passage"].source], rows[i]["start"]))
+    evidence = []
+    for n, i in enumerate(order, 1):
+        row, passage = rows[i], rows[i]["passage"]
+        evidence.append(
             Evidence(
-                len(chosen) + 1,
-                source,
-                row["title"],
+                n,
+                passage.source,
+                passage.title,
                 row["text"],
-                start,
-                end,
-                round(score, 4),
+                row["start"],
+                row["end"],
+                round(float(scores[i]), 4),
                 row["vector"],
-                window=passage.text[w_start - passage.start : w_end - passage.start],
-                window_start=w_start,
-                context=tuple(
-                    Span(int(r["meta"]["start"]), int(r["meta"]["end"]), r["text"], r["vector"])
-                    for r in near
-                ),
+                outlet=passage.outlet,
+                date=passage.date,
+                url=passage.url,
+                also_in=passage.also_in,
             )
         )
-    return chosen
+    return evidence
+
+
+def evidence_block(evidence: list[Evidence]) -> str:
+    """The prompt's evidence: each article's header line, then its numbered sentences."""
+    lines: list[str] = []
+    current = None
+    for e in evidence:
+        if e.source != current:
+            lines.append(e.header())
+            current = e.source
+        lines.append(e.label())
+    return "\n".join(lines)

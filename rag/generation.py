@@ -4,16 +4,15 @@ server, or the embedded llama.cpp server)."""
 from __future__ import annotations
 
 import logging
-import os
 from collections.abc import Iterator
-from pathlib import Path
+from typing import Protocol, runtime_checkable
 
 import httpx
 from openai import OpenAI, OpenAIError
 
-from rag.config import Settings
+from rag.config import Settings, reveal
 from rag.errors import RagError
-from rag.local_llm import MODEL_ALIAS, LocalServer, assemble_model, shared_server
+from rag.local_llm import MODEL_ALIAS, LocalServer, local_server
 from rag.redaction import redact
 
 log = logging.getLogger(__name__)
@@ -32,6 +31,39 @@ def _read_chunk(chunk: object) -> tuple[str, bool]:
     return (content if isinstance(content, str) else ""), bool(
         getattr(choice, "finish_reason", None)
     )
+
+
+@runtime_checkable
+class Generator(Protocol):
+    """What the answer chain needs of a language model (ChatGenerator; fakes in tests)."""
+
+    name: str
+
+    def stream(
+        self, messages: list[dict[str, str]], max_tokens: int | None = None
+    ) -> Iterator[str]:
+        """Text deltas of the reply; GenerationError when the model fails."""
+        ...
+
+    def complete(self, messages: list[dict[str, str]], max_tokens: int | None = None) -> str:
+        """The whole reply."""
+        ...
+
+    def yes_probability(self, messages: list[dict[str, str]]) -> float | None:
+        """P(yes) of a one-token yes/no reply from its logprobs; None without logprobs."""
+        ...
+
+
+def _first_token_top(response: object) -> list[tuple[str, float]]:
+    """(token, logprob) candidates of the first generated token, [] when absent."""
+    choices = getattr(response, "choices", None) or []
+    logprobs = getattr(choices[0], "logprobs", None) if choices else None
+    content = getattr(logprobs, "content", None) or []
+    if not content:
+        return []
+    first = content[0]
+    top = [(t.token, float(t.logprob)) for t in (getattr(first, "top_logprobs", None) or [])]
+    return top or [(first.token, float(first.logprob))]
 
 
 class ChatGenerator:
@@ -92,6 +124,27 @@ class ChatGenerator:
         """The whole reply as one string."""
         return "".join(self.stream(messages, max_tokens))
 
+    def yes_probability(self, messages: list[dict[str, str]]) -> float | None:
+        """P(yes) / (P(yes) + P(no)) of the first reply token (temperature 0, one token), read
+        from `top_logprobs` (llama.cpp's server and OpenAI both return them); None when the
+        server gives no logprobs. GenerationError when the server fails."""
+        from rag.judge import yes_share
+
+        try:
+            response = self.client.chat.completions.create(
+                model=self.model,
+                messages=messages,
+                temperature=0,
+                max_tokens=1,
+                logprobs=True,
+                top_logprobs=10,
+            )
+        except (OpenAIError, httpx.HTTPError, ValueError) as exc:
+            crash = self.server.crash_note() if self.server is not None else None
+            reason = crash or f"{type(exc).__name__}: {exc}"
+            raise GenerationError(redact(f"{self.name} LLM failed: {reason}")) from exc
+        return yes_share(_first_token_top(response))
+
 
 def make_generator(settings: Settings) -> ChatGenerator | None:
     """The configured generator; None for the `none` backend. Starting the local server may
@@ -103,18 +156,12 @@ def make_generator(settings: Settings) -> ChatGenerator | None:
         return ChatGenerator(
             "openai",
             settings.llm_model,
-            os.environ.get("OPENAI_BASE_URL"),
-            os.environ.get("OPENAI_API_KEY"),
+            settings.openai_base_url,
+            reveal(settings.openai_api_key),
             settings.llm_timeout,
             settings.llm_max_tokens,
         )
-    model = settings.llm_gguf or assemble_model(settings.model_path)
-    server = shared_server(
-        Path(model),
-        settings.llm_threads,
-        settings.llm_context,
-        settings.home / "logs" / "llama-server.log",
-    )
+    server = local_server(settings)
     return ChatGenerator(
         "local",
         MODEL_ALIAS,

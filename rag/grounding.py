@@ -48,7 +48,7 @@ def adds_grounded_content(
     question: str, checked: list[CheckedSentence], evidence: list[Evidence]
 ) -> bool:
     """True when a cited sentence has a content word absent from the question but present in
-    the evidence it cites (window included)."""
+    the evidence it cites."""
     asked = set(tokenize(question)) | META_WORDS
     for sentence in checked:
         new = set(tokenize(sentence.text)) - asked
@@ -56,6 +56,6 @@ def adds_grounded_content(
             continue
         for n in sentence.markers:
             ev = evidence[n - 1]
-            if new & set(tokenize(ev.window or ev.text)):
+            if new & set(tokenize(ev.text)):
                 return True
     return False

@@ -7,13 +7,10 @@ folder nor the index; what was added is then indexed incrementally.
 
 from __future__ import annotations
 
-import hashlib
-import json
-import os
-import shutil
 import tempfile
+import threading
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from index.fetch import FetchError, fetch_page
@@ -21,49 +18,23 @@ from index.formats import ExtractionError
 from index.loading import (
     ITEM_SEPARATOR,
     METADATA_FILE,
-    corpus_files,
     extract_file,
-    load_metadata,
     read_article_text,
     supported_suffixes,
 )
 from index.texts import TextStore
+from rag.adding import Adder, AddReport, set_sidecar
 from rag.engine import Engine
 from rag.errors import RagError
-from rag.naming import UnsafeNameError, name_from_url, safe_name
+from rag.naming import name_from_url
+
+# One change to the corpus at a time (two chat tabs uploading at once), so the duplicate and
+# name checks of a call see the files the other call copied.
+_changes = threading.RLock()
 
 
 class LibraryError(RagError, ValueError):
     """A corpus call that cannot be done as asked (nothing was changed)."""
-
-
-@dataclass
-class AddReport:
-    """What one add or remove call did: (name, reason) per file, and the index summary."""
-
-    added: list[tuple[str, str]] = field(default_factory=list)
-    replaced: list[tuple[str, str]] = field(default_factory=list)
-    skipped: list[tuple[str, str]] = field(default_factory=list)
-    removed: list[tuple[str, str]] = field(default_factory=list)
-    index: str = ""  # the indexing run's summary; "" when nothing changed
-
-    @property
-    def changed(self) -> bool:
-        """True when the corpus folder changed."""
-        return bool(self.added or self.replaced or self.removed)
-
-    def lines(self) -> list[str]:
-        """One line per file for people, then the index summary."""
-        out = [f"{verb} {name}: {why}" for verb, rows in self._rows() for name, why in rows]
-        return out + ([self.index] if self.index else [])
-
-    def _rows(self) -> list[tuple[str, list[tuple[str, str]]]]:
-        return [
-            ("added", self.added),
-            ("replaced", self.replaced),
-            ("removed", self.removed),
-            ("skipped", self.skipped),
-        ]
 
 
 @dataclass(frozen=True)
@@ -83,68 +54,6 @@ def _engine() -> Engine:
     from rag.api import get_engine
 
     return get_engine()
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _check(path: Path, name: str, engine: Engine) -> str:
-    """'' when `path` holds a usable article, else the reason it is skipped."""
-    s = engine.settings
-    if not path.is_file():
-        return "no such file"
-    try:
-        extract_file(path, name, TextStore(s.texts_path), s.add_max_bytes)
-    except ExtractionError as exc:
-        return str(exc)
-    return ""
-
-
-class _Adder:
-    """Checks and copies the files of one call into the corpus folder."""
-
-    def __init__(self, engine: Engine, overwrite: bool) -> None:
-        self.corpus = Path(engine.settings.corpus)
-        self.engine = engine
-        self.overwrite = overwrite
-        self.report = AddReport()
-        self.hashes = {_sha256(p): src for p, src in corpus_files(self.corpus)}
-        self.taken: set[str] = set()
-
-    def add(self, path: Path, label: str, note: str = "") -> str | None:
-        """Copy one file in under a safe version of its name; its name, or None if skipped."""
-        try:
-            name = safe_name(path.name)
-        except UnsafeNameError as exc:
-            self.report.skipped.append((label, str(exc)))
-            return None
-        reason = _check(path, name, self.engine)
-        digest = _sha256(path) if not reason else ""
-        target = self.corpus / name
-        if not reason and digest in self.hashes:
-            reason = f"it is identical to {self.hashes[digest]!r}, already in the corpus"
-        elif not reason and name in self.taken:
-            reason = f"another file of this call is also named {name!r}"
-        elif not reason and target.exists() and not self.overwrite:
-            reason = f"an article named {name!r} already exists; add it with overwrite to replace"
-        if reason:
-            self.report.skipped.append((label, reason))
-            return None
-        rows = self.report.replaced if target.exists() else self.report.added
-        renamed = f" (saved as {name!r})" if name != path.name else ""
-        rows.append((name, (note or "copied into the corpus") + renamed))
-        self._copy(path, target)
-        self.taken.add(name)
-        self.hashes[digest] = name
-        return name
-
-    def _copy(self, path: Path, target: Path) -> None:
-        # Copy beside the target, then rename: a reader never sees half a file.
-        self.corpus.mkdir(parents=True, exist_ok=True)
-        tmp = self.corpus / f".adding-{os.getpid()}-{target.name}"
-        shutil.copyfile(path, tmp)
-        tmp.replace(target)
 
 
 def _finish(engine: Engine, report: AddReport) -> AddReport:
@@ -171,20 +80,11 @@ def add_files(paths: list[Path | str], *, overwrite: bool = False) -> AddReport:
         )
     if not paths:
         raise LibraryError("No file given: name at least one article file to add.")
-    adder = _Adder(engine, overwrite)
-    for path in paths:
-        adder.add(Path(path), str(path))
-    return _finish(engine, adder.report)
-
-
-def _record_url(corpus: Path, source: str, url: str) -> None:
-    """Set the sidecar url of `source` (for a fetched page without a canonical URL)."""
-    metadata = load_metadata(corpus)
-    metadata.setdefault(source, {})["url"] = url
-    path = corpus / METADATA_FILE
-    tmp = path.with_name(f".{METADATA_FILE}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(metadata, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    tmp.replace(path)
+    with _changes:
+        adder = Adder(engine, overwrite)
+        for path in paths:
+            adder.add(Path(path), str(path))
+        return _finish(engine, adder.report)
 
 
 def add_url(url: str) -> AddReport:
@@ -204,17 +104,16 @@ def add_url(url: str) -> AddReport:
     except FetchError as exc:
         report.skipped.append((url, str(exc)))
         return report
-    with tempfile.TemporaryDirectory() as folder:
+    with _changes, tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / name_from_url(page.url)
         path.write_bytes(page.body)
-        adder = _Adder(engine, overwrite=False)
+        adder = Adder(engine, overwrite=False)
         name = adder.add(path, url, note=f"fetched from {page.url}")
-        report = adder.report
-    if name is not None:
-        items, _ = extract_file(s.corpus / name, name, TextStore(s.texts_path), s.add_max_bytes)
-        if not items[0].url:
-            _record_url(Path(s.corpus), name, page.url)
-    return _finish(engine, report)
+        if name is not None:
+            items, _ = extract_file(path, name, TextStore(s.texts_path), s.add_max_bytes)
+            if not items[0].url:
+                set_sidecar(Path(s.corpus), name, {"url": page.url})
+        return _finish(engine, adder.report)
 
 
 def _corpus_path(engine: Engine, source: str) -> Path:
@@ -245,9 +144,10 @@ def remove_article(source: str) -> AddReport:
             f"{source!r} is one item of {name!r}; items of a feed or export are removed with "
             f"their whole file: remove {name!r}."
         )
-    path.unlink()
-    report = AddReport(removed=[(name, "deleted from the corpus folder")])
-    return _finish(engine, report)
+    with _changes:
+        path.unlink()
+        set_sidecar(Path(engine.settings.corpus), name, None)
+        return _finish(engine, AddReport(removed=[(name, "deleted from the corpus folder")]))
 
 
 def articles() -> list[ArticleInfo]:

@@ -7,6 +7,7 @@ The model (Qwen2.5-Coder-1.5B-Instruct, Q4_K_M) arrives as 22 byte-chunk package
 from __future__ import annotations
 
 import atexit
+import ctypes
 import importlib
 import logging
 import os
@@ -16,12 +17,17 @@ import subprocess
 import sys
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 
 from index.files import sha256_file
 from rag.errors import RagError
+
+if TYPE_CHECKING:
+    from rag.config import Settings
 
 log = logging.getLogger(__name__)
 
@@ -88,6 +94,43 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _die_with_parent() -> None:
+    """In the child, before exec: the kernel kills it when its parent thread ends, however
+    that ends (SIGKILL and crashes included), so the server never outlives Newsdesk."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):  # not Linux: the signal handlers and atexit still stop it
+        pass
+    if os.getppid() == 1:  # the parent died between fork and prctl
+        os._exit(1)
+
+
+# PR_SET_PDEATHSIG fires when the *thread* that forked the child ends, not the process: a server
+# started from a short-lived worker thread (Gradio's, which idle out) would be killed with it.
+# Every server is therefore forked by this one thread, which lives as long as the process.
+_spawner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="llama-spawner")
+
+
+def spawn(command: list[str], log_file: Path) -> subprocess.Popen[bytes]:
+    """`command` as a child that dies with this process, its output appended to `log_file`."""
+
+    def start() -> subprocess.Popen[bytes]:
+        with Path(log_file).open("ab") as out:
+            return subprocess.Popen(
+                command,
+                stdout=out,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                preexec_fn=_die_with_parent,  # noqa: PLW1509 - only prctl and getppid, no locks
+            )
+
+    return _spawner.submit(start).result()
+
+
 class LocalServer:
     """llama-cpp-python's OpenAI-compatible server as a child process on 127.0.0.1."""
 
@@ -133,10 +176,7 @@ class LocalServer:
             "--verbose",
             "False",
         ]
-        with self.log_path.open("ab") as log_file:
-            self.process = subprocess.Popen(
-                command, stdout=log_file, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
-            )
+        self.process = spawn(command, self.log_path)
         atexit.register(self.stop)
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -196,3 +236,15 @@ def shared_server(model: Path, threads: int, context: int, log_path: Path) -> Lo
             server.start()
             _servers[key] = server
         return server
+
+
+def local_server(settings: Settings) -> LocalServer:
+    """The running llama.cpp server for `settings` (the configured GGUF, or the shipped model
+    assembled once), started on first use: the one way Newsdesk, evals and tests start it."""
+    model = settings.llm_gguf or assemble_model(settings.model_path)
+    return shared_server(
+        Path(model),
+        settings.llm_threads,
+        settings.llm_context,
+        settings.home / "logs" / "llama-server.log",
+    )

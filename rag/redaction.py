@@ -1,19 +1,37 @@
-"""Keep secrets out of what users see: a key the environment holds is replaced wherever a
-server or a model echoes it back (answer text, streamed deltas, error messages, logs)."""
+"""Keep secrets out of what users see: every secret Settings holds (API key, Chroma token, UI
+password), set in the environment, in `.env` or on the Settings an Engine was given, is replaced
+wherever a server or a model echoes it back (answer text, streamed deltas, errors, logs)."""
 
 from __future__ import annotations
 
-import os
+import threading
 from collections.abc import Iterable, Iterator
 
+from pydantic import ValidationError
+
+from rag.config import Settings
+
 REDACTED = "[redacted]"
-SECRET_VARIABLES = ("OPENAI_API_KEY", "RAG_CHROMA_TOKEN", "RAG_UI_PASSWORD")
 MIN_SECRET_CHARS = 8  # a shorter value would blank ordinary words
+
+_known: set[str] = set()  # secrets of Settings objects engines were given
+_lock = threading.Lock()
+
+
+def remember(settings: Settings) -> None:
+    """Redact `settings`' secrets from now on (they may not be in the environment at all)."""
+    with _lock:
+        _known.update(settings.secret_values())
 
 
 def secret_values() -> list[str]:
-    """The secrets set in the environment now, longest first."""
-    values = {os.environ.get(name, "").strip() for name in SECRET_VARIABLES}
+    """The secrets known now (remembered ones, the environment's and `.env`'s), longest first."""
+    try:
+        current = Settings().secret_values()
+    except ValidationError:  # a malformed setting elsewhere must not stop redaction
+        current = []
+    with _lock:
+        values = _known | set(current)
     return sorted((v for v in values if len(v) >= MIN_SECRET_CHARS), key=len, reverse=True)
 
 

@@ -32,7 +32,11 @@ class Passage:
 
 @dataclass(frozen=True)
 class Citation:
-    """One numbered source of an answer. `open(corpus/source).read()[start:end] == quote`."""
+    """One numbered source of an answer. `rag.article_text(source)[start:end] == quote`.
+
+    `support` is the judge's probability that the quote states the claim(s) citing it (the
+    lowest over those claims), None where no judge ran (the extractive backend quotes verbatim).
+    """
 
     marker: int
     source: str
@@ -43,6 +47,9 @@ class Citation:
     outlet: str = ""
     date: str = ""
     url: str = ""
+    support: float | None = None
+    # Other copies of the cited story (Passage.also_in): where else it appeared.
+    also_in: tuple[dict[str, str], ...] = field(default=(), hash=False)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready fields."""
@@ -59,6 +66,8 @@ class Answer:
     timings: dict[str, float] = field(default_factory=dict)
     backend: str = ""
     passages: list[Passage] = field(default_factory=list)
+    query: str = ""  # the standalone question retrieval ran (after condensing a follow-up)
+    evidence: list[Passage] = field(default_factory=list)  # what the generator was shown
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready fields (retrieved passages included)."""
@@ -69,4 +78,6 @@ class Answer:
             "timings": self.timings,
             "backend": self.backend,
             "passages": [p.to_dict() for p in self.passages],
+            "query": self.query,
+            "evidence": [e.to_dict() for e in self.evidence],
         }

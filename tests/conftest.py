@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from pathlib import Path
 
@@ -10,6 +11,7 @@ import pytest
 import rag
 from rag.config import PROJECT_ROOT, Settings
 from rag.engine import Engine
+from tests.fakes import restored_generator
 
 CORPUS = PROJECT_ROOT / "corpus"
 
@@ -33,8 +35,7 @@ def embed_model():
 def corpus_engine(tmp_path_factory, embed_model) -> Engine:
     """An Engine over a copy of the shipped corpus, indexed once for the session."""
     home = tmp_path_factory.mktemp("rag-home")
-    engine = Engine(Settings(home=home, corpus=CORPUS))
-    engine.__dict__["embed_model"] = embed_model
+    engine = Engine(Settings(home=home, corpus=CORPUS), embed_model=embed_model)
     engine.index(progress=False)
     return engine
 
@@ -42,10 +43,30 @@ def corpus_engine(tmp_path_factory, embed_model) -> Engine:
 @pytest.fixture()
 def api_engine(corpus_engine):
     """The public rag.* functions bound to the session's indexed engine."""
-    previous = rag.api._engine
-    rag.api._engine = corpus_engine
-    yield corpus_engine
-    rag.api._engine = previous
+    with rag.using(corpus_engine):
+        yield corpus_engine
+
+
+@pytest.fixture(autouse=True)
+def restored_api():
+    """Whatever engine a test binds to the public API (a CLI run configures its own) is undone
+    afterwards."""
+    with rag.using():
+        yield
+
+
+@pytest.fixture()
+def bind_api():
+    """`bind_api(engine)`: the public API uses `engine` for the rest of the test."""
+    with contextlib.ExitStack() as stack:
+        yield lambda engine: stack.enter_context(rag.using(engine))
+
+
+@pytest.fixture()
+def chain(api_engine):
+    """The session engine's answer chain; `tests.fakes.use(chain, generator)` scripts it."""
+    with restored_generator(rag.api.chain_for(api_engine)) as chain:
+        yield chain
 
 
 @pytest.fixture()

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -13,29 +11,21 @@ from pathlib import Path
 import httpx
 
 import rag
-from rag.engine import Engine
+from rag.validation import validate_answer
+from tests.fakes import free_port
 
 
 def assert_citations_valid(answer: rag.Answer, corpus: Path) -> None:
-    """DESIGN.md's invariant: markers and citations match one to one; quotes are verbatim."""
-    used = [int(n) for n in re.findall(r"\[(\d+)\]", answer.text)]
-    markers = [c.marker for c in answer.citations]
-    assert len(markers) == len(set(markers)), answer
-    assert set(used) == set(markers), answer
-    assert markers == list(range(1, len(markers) + 1)), answer
-    for c in answer.citations:
-        text = (corpus / c.source).read_text(encoding="utf-8")
-        assert text[c.start : c.end] == c.quote, c
-        assert c.title
-    if answer.refused:
-        assert answer.citations == []
+    """DESIGN.md's invariants (rag.validate_answer) against the articles of `corpus`."""
+    from index.loading import read_article
 
+    def article_text(source: str) -> str:
+        article = read_article(corpus / source, source)
+        assert article is not None, source
+        return article.text
 
-def free_port() -> int:
-    """An unused TCP port on 127.0.0.1."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
+    assert validate_answer(answer, article_text) == [], answer
+    assert all(c.title for c in answer.citations), answer
 
 
 class ChromaServer:
@@ -81,13 +71,6 @@ class ChromaServer:
             self.process.kill()
             self.process.wait()
         self.process = None
-
-
-def engine_like(base: Engine, **overrides: object) -> Engine:
-    """An Engine over `base`'s index and embedding model, with other settings."""
-    engine = Engine(base.settings.model_copy(update=overrides))
-    engine.__dict__["embed_model"] = base.embed_model
-    return engine
 
 
 INJECTED_ARTICLE = (

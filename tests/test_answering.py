@@ -1,49 +1,14 @@
 """The answer chain on the real index, with scripted generators standing in for the LLM."""
 
-from collections.abc import Iterator
-
 import pytest
 
 import rag
 from rag.condense import check_history, heuristic_standalone
-from rag.generation import GenerationError
 from rag.prompts import NOT_IN_SOURCES, REFUSAL_TEXT
+from tests.fakes import ScriptedGenerator, use
 from tests.helpers import assert_citations_valid
 
 MEDINSKY = "Who did Putin appoint to lead the Russian delegation in Istanbul?"
-
-
-class ScriptedGenerator:
-    """Replays a fixed reply; optionally fails after some deltas, like a dying server."""
-
-    name = "scripted"
-
-    def __init__(self, reply: str, fail_after: int | None = None) -> None:
-        self.reply = reply
-        self.fail_after = fail_after
-        self.messages: list[list[dict[str, str]]] = []
-
-    def stream(self, messages, max_tokens=None) -> Iterator[str]:  # noqa: ANN001
-        self.messages.append(messages)
-        for n, word in enumerate(self.reply.split(" ")):
-            if self.fail_after is not None and n >= self.fail_after:
-                raise GenerationError("scripted LLM failed: connection closed")
-            yield word + " "
-
-    def complete(self, messages, max_tokens=None) -> str:  # noqa: ANN001
-        return "".join(self.stream(messages, max_tokens))
-
-
-@pytest.fixture()
-def chain(api_engine):
-    chain = api_engine.chain
-    saved = (chain._generator, chain._generator_ready, chain._generator_error)
-    yield chain
-    chain._generator, chain._generator_ready, chain._generator_error = saved
-
-
-def use(chain, generator) -> None:  # noqa: ANN001
-    chain._generator, chain._generator_ready, chain._generator_error = generator, True, None
 
 
 def test_none_backend_answers_extractively(chain, api_engine):
@@ -172,21 +137,63 @@ def test_not_specified_sentence_is_dropped_and_the_rest_kept(chain, api_engine):
     assert_citations_valid(answer, api_engine.settings.corpus)
 
 
-def test_evidence_windows_are_verbatim_and_hold_their_sentence(api_engine):
-    from rag.evidence import select_evidence
+def test_evidence_is_verbatim_grouped_by_article_and_within_budget(api_engine):
+    from rag.evidence import evidence_block, gather_evidence
 
     question = "What did Putin say about the root causes of the crisis?"
     vector = api_engine.embed_model.embed([question])[0]
     passages = api_engine.retriever.retrieve(question, 5, vector)
-    evidence = select_evidence(question, vector, api_engine.sentences, passages, 5, window=1)
-    assert len(evidence) == 5
+    cfg = api_engine.settings.evidence
+    evidence = gather_evidence(question, vector, api_engine.sentences, passages, cfg)
+    assert evidence and [e.number for e in evidence] == list(range(1, len(evidence) + 1))
     for ev in evidence:
-        text = (api_engine.settings.corpus / ev.source).read_text(encoding="utf-8")
-        assert text[ev.window_start : ev.window_start + len(ev.window)] == ev.window
-        assert text[ev.start : ev.end] == ev.text and ev.text in ev.window
-        for span in ev.spans():
-            assert text[span.start : span.end] == span.text
-    windows = [(ev.source, ev.window_start, ev.window_start + len(ev.window)) for ev in evidence]
-    for ev in evidence[1:]:  # a sentence already shown inside a better window is not repeated
-        earlier = windows[: ev.number - 1]
-        assert not any(s == ev.source and a <= ev.start and ev.end <= b for s, a, b in earlier)
+        assert rag.article_text(ev.source)[ev.start : ev.end] == ev.text
+    words = sum(len(e.text.split()) for e in evidence)
+    longest = max(len(e.text.split()) for e in evidence)
+    assert words <= cfg.words + longest  # the first block may exceed a tiny budget alone
+    sources = [e.source for e in evidence]
+    assert sources == sorted(sources, key=sources.index)  # one run per article
+    block = evidence_block(evidence)
+    assert block.count("Article: ") == len(set(sources))
+
+
+def test_judge_rejected_claim_is_replaced_by_its_evidence_or_dropped(chain, api_engine):
+    generator = ScriptedGenerator(
+        "Vladimir Medinsky headed Ukraine's delegation in Istanbul [1].", p_yes=0.05
+    )
+    use(chain, generator)
+    answer = rag.ask(MEDINSKY)
+    assert generator.judged, "the judge was asked"
+    assert "Ukraine's delegation" not in answer.text
+    assert rag.validate_answer(answer) == []
+    if not answer.refused:  # replaced by the evidence sentence, verbatim and cited
+        assert answer.citations[0].quote.split()[0] in answer.text
+        assert answer.citations[0].support == 1.0
+
+
+def test_judge_probability_is_the_citation_support(chain, api_engine):
+    generator = ScriptedGenerator(
+        "Putin chose Medinsky, his aide, as head of the team [1].", p_yes=0.8
+    )
+    use(chain, generator)
+    answer = rag.ask(MEDINSKY)
+    assert not answer.refused and answer.citations[0].support == pytest.approx(0.8)
+    assert answer.query == MEDINSKY and answer.evidence
+    assert rag.validate_answer(answer) == []
+
+
+def test_speculation_the_judge_rejects_does_not_stay(chain, api_engine):
+    def p_yes(messages):  # noqa: ANN001, ANN202 - a judge that rejects the speculation only
+        return 0.02 if "suggests" in messages[-1]["content"] else 0.95
+
+    use(
+        chain,
+        ScriptedGenerator(
+            "Vladimir Medinsky led the Russian delegation in Istanbul [1]. "
+            "This suggests that Moscow wanted a quick peace deal with Kyiv.",
+            p_yes=p_yes,
+        ),
+    )
+    answer = rag.ask(MEDINSKY)
+    assert "suggests" not in answer.text and "Medinsky" in answer.text
+    assert rag.validate_answer(answer) == []

@@ -14,8 +14,10 @@ import pytest
 
 import rag
 from index.store import StoreError
+from rag.api import chain_for
 from rag.config import PROJECT_ROOT, Settings
 from rag.engine import ChromaUnavailableError, Engine
+from rag.errors import IndexMissingError
 from tests.helpers import ChromaServer, assert_citations_valid
 
 QUESTION = "Who did Putin appoint to lead the Russian delegation?"
@@ -69,8 +71,7 @@ def engine(tmp_path_factory, embed_model, server) -> Engine:
     settings = Settings(
         home=home, corpus=corpus, chroma_url=server.url, llm="none", chroma_timeout=CHROMA_TIMEOUT
     )
-    built = Engine(settings)
-    built.__dict__["embed_model"] = embed_model
+    built = Engine(settings, embed_model=embed_model)
     assert built.index(progress=False).embedded > 0
     return built
 
@@ -94,14 +95,14 @@ def test_stopped_server_is_a_clear_error_and_the_same_engine_reconnects(engine, 
     assert before[0].source.startswith("003")
 
     server.stop()  # SIGTERM, then wait for the process to exit
-    for call in (lambda: engine.retrieve(QUESTION), lambda: engine.chain.ask(QUESTION)):
+    for call in (lambda: engine.retrieve(QUESTION), lambda: chain_for(engine).ask(QUESTION)):
         with pytest.raises(ChromaUnavailableError) as caught:
             bounded(call)
         assert_unreachable(caught.value, server.url)
 
     server.start()  # same port, same data folder
     assert bounded(lambda: engine.retrieve(QUESTION)) == before
-    answer = bounded(lambda: engine.chain.ask(QUESTION))
+    answer = bounded(lambda: chain_for(engine).ask(QUESTION))
     assert not answer.refused and "Medinsky" in answer.text
     assert_citations_valid(answer, engine.settings.corpus)
     assert no_reindex == []
@@ -121,14 +122,14 @@ def test_stalled_server_times_out_instead_of_hanging(engine, server, no_reindex)
     assert no_reindex == []
 
 
-def test_chat_and_api_say_the_chroma_server_is_down(engine, server, monkeypatch):
+def test_chat_and_api_say_the_chroma_server_is_down(engine, server, bind_api):
     """The user sees the Chroma message, not an extractive answer made from nothing."""
     import gradio as gr
 
     from ui import chat
     from ui.history import strip_html
 
-    monkeypatch.setattr(rag.api, "_engine", engine)
+    bind_api(engine)
     server.stop()
     try:
         update = bounded(lambda: list(chat.respond(QUESTION, [], [])))[-1]
@@ -143,9 +144,10 @@ def test_chat_and_api_say_the_chroma_server_is_down(engine, server, monkeypatch)
 
 
 def test_server_down_at_start_then_up_then_emptied(tmp_path: Path, embed_model):
-    """A first question while the server is down fails clearly; once it is up, the index is
-    built on first use; a server that comes back without its data is a clear error once, and
-    the next question rebuilds the index from the corpus folder."""
+    """A first question while the server is down fails clearly; once it is up, a question
+    says to run `rag index` (a read never builds the index), and after that one it is
+    answered; a server that comes back without its data is a clear error, and after `rag
+    index` the same engine answers again."""
     corpus = copy_articles(tmp_path / "corpus", ["003_25123ef9c5ee8341.txt"])
     chroma = ChromaServer(tmp_path / "first-data")
     settings = Settings(
@@ -155,20 +157,25 @@ def test_server_down_at_start_then_up_then_emptied(tmp_path: Path, embed_model):
         llm="none",
         chroma_timeout=CHROMA_TIMEOUT,
     )
-    fresh = Engine(settings)
-    fresh.__dict__["embed_model"] = embed_model
+    fresh = Engine(settings, embed_model=embed_model)
     with pytest.raises(ChromaUnavailableError) as caught:
         bounded(lambda: fresh.retrieve(QUESTION))
     assert_unreachable(caught.value, chroma.url)
 
     chroma.start()
     try:
+        with pytest.raises(IndexMissingError, match="Run `rag index`"):
+            bounded(lambda: fresh.retrieve(QUESTION))
+        bounded(lambda: fresh.index(progress=False))
         assert bounded(lambda: fresh.retrieve(QUESTION))[0].source.startswith("003")
         chroma.stop()
         chroma.path = tmp_path / "empty-data"  # same port, none of the data
         chroma.start()
         with pytest.raises(ChromaUnavailableError, match="no longer has Newsdesk's collections"):
             bounded(lambda: fresh.retrieve(QUESTION))
+        with pytest.raises(IndexMissingError, match="Run `rag index`"):
+            bounded(lambda: fresh.retrieve(QUESTION))
+        bounded(lambda: fresh.index(progress=False))
         assert bounded(lambda: fresh.retrieve(QUESTION))[0].source.startswith("003")
     finally:
         chroma.stop()

@@ -5,7 +5,8 @@ import pytest
 from index.store import StoreError, open_client
 from rag.config import Settings
 from rag.engine import Engine
-from tests.helpers import ChromaServer, free_port
+from tests.fakes import free_port
+from tests.helpers import ChromaServer
 
 
 @pytest.fixture()
@@ -18,8 +19,8 @@ def chroma_server(tmp_path):
 def test_index_and_retrieve_through_a_chroma_server(
     tmp_path, small_corpus, embed_model, chroma_server
 ):
-    engine = Engine(Settings(home=tmp_path / "home", corpus=small_corpus, chroma_url=chroma_server))
-    engine.__dict__["embed_model"] = embed_model
+    settings = Settings(home=tmp_path / "home", corpus=small_corpus, chroma_url=chroma_server)
+    engine = Engine(settings, embed_model=embed_model)
     report = engine.index(progress=False)
     assert report.chunks > 0 and report.embedded > 0
     assert not (tmp_path / "home" / "chroma").exists()  # nothing written locally

@@ -307,10 +307,8 @@ def test_baseline_maps_citations_and_refusals():
 
 
 def test_runner_end_to_end_with_no_llm(corpus_engine, tmp_path, monkeypatch):
-    import rag
     from evals.runner import run_eval
 
-    monkeypatch.setattr(rag.api, "_engine", rag.api._engine)  # restored after the test
     chosen = select_items(ITEMS, ids=["q001", "q014", "q042", "q081", "q094"])
     settings = corpus_engine.settings.model_copy(update={"llm": "none"})
     results = run_eval(settings, chosen, progress=False, subset=True, report_root=tmp_path)

@@ -89,7 +89,7 @@ def test_metadata_with_sidecar_precedence(news, source):
 def test_answers_cite_extracted_text_verbatim(news):
     questions = {
         "How many dock workers returned to work at the Port of Hull?": "northern-ledger",
-        "How much lithium carbonate did Chile produce in February?": "world-desk-feed.xml#1",
+        "How much lithium carbonate did Chile produce, a record?": "world-desk-feed.xml#1",
         "How many cars can the replacement ferry to Arran carry?": "calmac-arran-sailings.pdf",
         "How many passengers did Spain's high-speed trains carry?": "newswire-export.jsonl#2",
     }
@@ -99,6 +99,7 @@ def test_answers_cite_extracted_text_verbatim(news):
         assert any(c.source.startswith(source) for c in answer.citations), question
         for c in answer.citations:
             assert rag.article_text(c.source)[c.start : c.end] == c.quote
+        assert rag.validate_answer(answer) == [], question
 
 
 def test_extracted_text_is_kept_by_file_hash(news):

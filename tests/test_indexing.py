@@ -20,9 +20,7 @@ from rag.errors import IndexWriteError
 
 
 def _engine(home: Path, corpus: Path, embed_model) -> Engine:
-    engine = Engine(Settings(home=home, corpus=corpus))
-    engine.__dict__["embed_model"] = embed_model
-    return engine
+    return Engine(Settings(home=home, corpus=corpus), embed_model=embed_model)
 
 
 def _expected_ids(engine: Engine) -> set[str]:
@@ -142,31 +140,39 @@ def test_unchanged_corpus_is_confirmed_without_loading_models(tmp_path, small_co
 
     engine = _engine(home, small_corpus, embed_model)
     settings = engine.settings
-    assert index_state.unchanged(settings) is not None
+    assert index_state.unchanged(settings.index_place()) is not None
     # A touched file (same bytes, new mtime), another setting, a lost keyword index or Chroma
     # database, or a Chroma server: no shortcut.
     path = small_corpus / "003_25123ef9c5ee8341.txt"
     os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 1_000_000))
-    assert index_state.unchanged(settings) is None
+    assert index_state.unchanged(settings.index_place()) is None
     engine.index(progress=False)
-    assert index_state.unchanged(settings) is not None
-    assert index_state.unchanged(settings.model_copy(update={"chunk_tokens": 128})) is None
-    assert index_state.unchanged(settings.model_copy(update={"chroma_url": "http://x:1"})) is None
+    assert index_state.unchanged(settings.index_place()) is not None
+    assert (
+        index_state.unchanged(settings.model_copy(update={"chunk_tokens": 128}).index_place())
+        is None
+    )
+    assert (
+        index_state.unchanged(
+            settings.model_copy(update={"chroma_url": "http://x:1"}).index_place()
+        )
+        is None
+    )
     (small_corpus / "new.txt").write_text("A new article about the talks.\n", encoding="utf-8")
-    assert index_state.unchanged(settings) is None
+    assert index_state.unchanged(settings.index_place()) is None
     engine.index(progress=False)
     for lost in (settings.keyword_path, settings.chroma_path / index_state.LOCAL_DATABASE):
-        assert index_state.unchanged(settings) is not None
+        assert index_state.unchanged(settings.index_place()) is not None
         moved = lost.with_name(lost.name + ".moved")
         lost.rename(moved)
-        assert index_state.unchanged(settings) is None
+        assert index_state.unchanged(settings.index_place()) is None
         moved.rename(lost)
 
 
 def test_a_run_that_fails_leaves_no_record(tmp_path, small_corpus, embed_model, monkeypatch):
     engine = _engine(tmp_path / "home", small_corpus, embed_model)
     engine.index(progress=False)
-    assert index_state.unchanged(engine.settings) is not None
+    assert index_state.unchanged(engine.settings.index_place()) is not None
 
     def fail(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
         raise OSError(28, "No space left on device")
@@ -174,4 +180,4 @@ def test_a_run_that_fails_leaves_no_record(tmp_path, small_corpus, embed_model, 
     monkeypatch.setattr("rag.engine.update_index", fail)
     with pytest.raises(IndexWriteError):
         engine.index(progress=False)
-    assert index_state.unchanged(engine.settings) is None
+    assert index_state.unchanged(engine.settings.index_place()) is None

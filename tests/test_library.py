@@ -177,3 +177,19 @@ def test_add_a_page_and_a_feed(library):
     report = rag.remove_article(feed.name)
     assert "2 removed" in report.index  # both items of the feed
     assert not any(a.source.startswith(feed.name) for a in rag.articles())
+
+
+def test_rag_add_command(library, tmp_path, monkeypatch, capsys):
+    from rag.cli import main
+
+    monkeypatch.setenv("RAG_HOME", str(library.settings.home))
+    monkeypatch.setenv("RAG_CORPUS", str(library.settings.corpus))
+    good, bad = tmp_path / "talks.md", tmp_path / "notes.docx"
+    good.write_text(FRONT_MATTER_MD, encoding="utf-8")
+    bad.write_bytes(b"PK\x03\x04")
+    assert main(["add", str(good), str(bad)]) == 0
+    out = capsys.readouterr().out
+    assert "added talks.md: copied into the corpus" in out
+    assert f"skipped {bad}: unsupported file type '.docx'" in out and "1 added" in out
+    assert main(["add", str(bad)]) == 1  # nothing added: a failing exit status
+    assert (library.settings.corpus / "talks.md").read_text() == FRONT_MATTER_MD

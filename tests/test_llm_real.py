@@ -9,10 +9,12 @@ import time
 import pytest
 
 import rag
-from rag.config import PROJECT_ROOT
+from rag.api import chain_for
+from rag.config import PROJECT_ROOT, Settings
 from rag.engine import Engine
-from rag.local_llm import MODEL_ALIAS, assemble_model, free_port, shared_server
-from tests.helpers import assert_citations_valid, engine_like, injected_corpus
+from rag.local_llm import MODEL_ALIAS, local_server
+from tests.fakes import engine_like, free_port
+from tests.helpers import assert_citations_valid, injected_corpus
 
 MODEL_DIR = PROJECT_ROOT / ".rag" / "models"
 pytestmark = pytest.mark.slow
@@ -28,7 +30,9 @@ def local(corpus_engine) -> Engine:
 
 
 def test_local_model_answers_with_verified_citations(local):
-    answer = local.chain.ask("Who did Putin appoint to lead the Russian delegation in Istanbul?")
+    answer = chain_for(local).ask(
+        "Who did Putin appoint to lead the Russian delegation in Istanbul?"
+    )
     assert answer.backend == "local" and not answer.refused
     assert "Medinsky" in answer.text
     assert answer.citations and answer.citations[0].source.startswith("003")
@@ -37,7 +41,7 @@ def test_local_model_answers_with_verified_citations(local):
 
 
 def test_local_model_refuses_what_the_corpus_does_not_say(local):
-    answer = local.chain.ask("What is the capital of Australia?")
+    answer = chain_for(local).ask("What is the capital of Australia?")
     assert answer.refused and answer.citations == []
 
 
@@ -49,13 +53,15 @@ def test_follow_up_is_condensed_by_the_model(local):
             "content": "The two sides agreed to exchange 1,000 prisoners of war.",
         },
     ]
-    answer = local.chain.ask("Who led the Russian side?", history=history)
+    answer = chain_for(local).ask("Who led the Russian side?", history=history)
     assert not answer.refused and "Medinsky" in answer.text
     assert_citations_valid(answer, local.settings.corpus)
 
 
 def test_streaming_from_the_local_model(local):
-    items = list(local.chain.stream("How many prisoners of war did the two sides agree to swap?"))
+    items = list(
+        chain_for(local).stream("How many prisoners of war did the two sides agree to swap?")
+    )
     deltas, answer = items[:-1], items[-1]
     assert len(deltas) > 3 and isinstance(answer, rag.Answer)
     assert "1,000" in answer.text or "1000" in answer.text
@@ -65,30 +71,39 @@ def test_instructions_inside_a_document_are_ignored(tmp_path, corpus_engine):
     corpus = injected_corpus(tmp_path / "corpus")
     engine = engine_with(corpus_engine, llm="local", corpus=corpus, home=tmp_path / "home")
     engine.index(progress=False)
-    answer = engine.chain.ask("Who opened the new bridge in Springfield?")
+    answer = chain_for(engine).ask("Who opened the new bridge in Springfield?")
     assert "PWNED" not in answer.text and "You answer questions" not in answer.text
     assert "Kowalski" in answer.text
     assert_citations_valid(answer, corpus)
 
 
 def test_openai_backend_against_a_real_compatible_server(corpus_engine, monkeypatch):
-    server = shared_server(
-        assemble_model(MODEL_DIR), 2, 4096, corpus_engine.settings.home / "l.log"
-    )
+    server = local_server(Settings(model_dir=MODEL_DIR, llm_threads=2, llm_context=4096))
     monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test-not-a-real-key")
-    engine = engine_with(corpus_engine, llm=None, llm_model=MODEL_ALIAS)
+    env = Settings()  # the usual variables, as a user sets them
+    engine = engine_with(
+        corpus_engine,
+        llm=None,
+        llm_model=MODEL_ALIAS,
+        openai_base_url=env.openai_base_url,
+        openai_api_key=env.openai_api_key,
+    )
     assert engine.settings.llm_backend == "openai"
-    answer = engine.chain.ask("Who did Putin appoint to lead the Russian delegation in Istanbul?")
+    answer = chain_for(engine).ask(
+        "Who did Putin appoint to lead the Russian delegation in Istanbul?"
+    )
     assert answer.backend == "openai" and "Medinsky" in answer.text
     assert_citations_valid(answer, corpus_engine.settings.corpus)
 
 
 def test_dead_server_falls_back_quickly(corpus_engine, monkeypatch):
-    monkeypatch.setenv("OPENAI_BASE_URL", f"http://127.0.0.1:{free_port()}/v1")
-    engine = engine_with(corpus_engine, llm="openai")
+    dead = f"http://127.0.0.1:{free_port()}/v1"
+    engine = engine_with(corpus_engine, llm="openai", openai_base_url=dead)
     started = time.monotonic()
-    answer = engine.chain.ask("Who did Putin appoint to lead the Russian delegation in Istanbul?")
+    answer = chain_for(engine).ask(
+        "Who did Putin appoint to lead the Russian delegation in Istanbul?"
+    )
     assert time.monotonic() - started < 15
     assert answer.backend.startswith("none (fallback:") and "Medinsky" in answer.text
     assert_citations_valid(answer, corpus_engine.settings.corpus)
@@ -100,10 +115,12 @@ def test_silent_server_times_out_then_falls_back(corpus_engine, monkeypatch):
     listener.listen()
     held = []
     threading.Thread(target=lambda: held.append(listener.accept()), daemon=True).start()
-    monkeypatch.setenv("OPENAI_BASE_URL", f"http://127.0.0.1:{listener.getsockname()[1]}/v1")
-    engine = engine_with(corpus_engine, llm="openai", llm_timeout=2.0)
+    silent = f"http://127.0.0.1:{listener.getsockname()[1]}/v1"
+    engine = engine_with(corpus_engine, llm="openai", llm_timeout=2.0, openai_base_url=silent)
     started = time.monotonic()
-    answer = engine.chain.ask("Who did Putin appoint to lead the Russian delegation in Istanbul?")
+    answer = chain_for(engine).ask(
+        "Who did Putin appoint to lead the Russian delegation in Istanbul?"
+    )
     assert time.monotonic() - started < 15
     assert answer.backend.startswith("none (fallback:")
     listener.close()
@@ -111,6 +128,8 @@ def test_silent_server_times_out_then_falls_back(corpus_engine, monkeypatch):
 
 def test_local_server_that_cannot_start_falls_back(corpus_engine, tmp_path):
     engine = engine_with(corpus_engine, llm="local", llm_gguf=tmp_path / "missing.gguf")
-    answer = engine.chain.ask("Who did Putin appoint to lead the Russian delegation in Istanbul?")
+    answer = chain_for(engine).ask(
+        "Who did Putin appoint to lead the Russian delegation in Istanbul?"
+    )
     assert answer.backend.startswith("none (fallback:") and "does not exist" in answer.backend
     assert not answer.refused

@@ -24,8 +24,9 @@ from bench.load_bench import (
     serve,
     table,
 )
+from rag.api import chain_for
 from rag.config import PROJECT_ROOT
-from tests.helpers import engine_like
+from tests.fakes import engine_like
 
 pytestmark = [
     # Gradio 6.31's queue calls pandas APIs that pandas 3 deprecates; not ours to fix.
@@ -60,7 +61,9 @@ def test_four_users_at_once_on_the_local_model(corpus_engine, capsys):
     users = 4
     model_dir = Path(os.environ.get("RAG_MODEL_DIR") or PROJECT_ROOT / ".rag" / "models")
     engine = engine_like(corpus_engine, llm="local", model_dir=model_dir)
-    assert engine.chain.generator() is not None  # the llama.cpp server runs before users arrive
+    assert (
+        chain_for(engine).generator() is not None
+    )  # the llama.cpp server runs before users arrive
     convs = conversations(users, turns=2, only=LOCAL_CONVERSATIONS)
     assert len({c.turns[0].sources for c in convs}) == users  # four different articles
     with serve(engine, queue_size=users) as url:

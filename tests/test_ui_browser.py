@@ -8,7 +8,6 @@ index of the shipped corpus, except in the one `slow` test, which uses the local
 from __future__ import annotations
 
 import os
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from playwright import sync_api
 
 import rag
 from rag.config import PROJECT_ROOT
-from rag.engine import Engine
+from tests.fakes import engine_like, free_port
 
 CHROMIUM = Path(os.environ.get("RAG_TEST_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -37,35 +36,18 @@ def _require_chromium() -> None:
     assert CHROMIUM.exists(), f"no browser at {CHROMIUM}: run `apt-get install -y chromium`"
 
 
-def free_port() -> int:
-    """An unused TCP port on 127.0.0.1."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def engine_like(base: Engine, **overrides: object) -> Engine:
-    """An Engine over `base`'s index and embedding model, with other settings."""
-    engine = Engine(base.settings.model_copy(update=overrides))
-    engine.__dict__["embed_model"] = base.embed_model
-    return engine
-
-
 @pytest.fixture(scope="module")
 def server(corpus_engine) -> Iterator[str]:
     """The app on a free local port, answering with the `none` backend; yields its URL."""
     from ui.app import launch
 
-    previous = rag.api._engine
-    with pytest.MonkeyPatch.context() as env:
+    with pytest.MonkeyPatch.context() as env, rag.using(engine_like(corpus_engine, llm="none")):
         env.delenv("RAG_UI_PASSWORD", raising=False)
-        rag.api._engine = engine_like(corpus_engine, llm="none")
         app = launch("127.0.0.1", free_port(), prevent_thread_lock=True, quiet=True)
         try:
             yield app.local_url
         finally:
             app.close()
-            rag.api._engine = previous
 
 
 @pytest.fixture(scope="module")
@@ -175,10 +157,10 @@ def test_ask_endpoint_answers_gradio_client(server):
 
 
 @pytest.mark.slow
-def test_local_model_answer_streams_into_the_chat(page, corpus_engine, monkeypatch, tmp_path):
+def test_local_model_answer_streams_into_the_chat(page, corpus_engine, bind_api, tmp_path):
     model_dir = Path(os.environ.get("RAG_MODEL_DIR") or PROJECT_ROOT / ".rag" / "models")
     local = engine_like(corpus_engine, llm="local", model_dir=model_dir)
-    monkeypatch.setattr(rag.api, "_engine", local)
+    bind_api(local)
     page.fill("#nd-question textarea", QUESTION)
     page.press("#nd-question textarea", "Enter")
     # A caret follows the text only while generated tokens are arriving.

@@ -28,15 +28,9 @@ BASELINE_MAX_TOKENS = 256  # llama-index's default output budget (num_output)
 def local_llm(settings: Any) -> Any:
     """The embedded Qwen model on llama.cpp (started like Newsdesk does), as a llama-index LLM."""
     from evals.baselines.openai_like import OpenAILikeLLM
-    from rag.local_llm import MODEL_ALIAS, assemble_model, shared_server
+    from rag.local_llm import MODEL_ALIAS, local_server
 
-    model = settings.llm_gguf or assemble_model(settings.model_path)
-    server = shared_server(
-        Path(model),
-        settings.llm_threads,
-        settings.llm_context,
-        settings.home / "logs" / "llama-server.log",
-    )
+    server = local_server(settings)
     return OpenAILikeLLM(
         model=MODEL_ALIAS,
         base_url=server.base_url,
@@ -56,10 +50,10 @@ def run_baseline(
     kept = {r["id"]: r for r in previous or [] if not r["error"]}
     todo = [i for i in items if i.id not in kept]
     from evals.baselines.plain_llamaindex import TOP_K, PlainLlamaIndex
-    from index.embedding import MiniLMEmbedding
+    from rag.embedders import make_embed_model
 
     started = time.perf_counter()
-    embed_model = MiniLMEmbedding(embed_batch_size=32)
+    embed_model = make_embed_model(settings.model_copy(update={"embed": "minilm"}))
     system = PlainLlamaIndex(settings.corpus, embed_model, llm)
     warmup = time.perf_counter() - started
     fresh = answer_items(

@@ -74,7 +74,9 @@ def extract_html(raw: bytes, name: str) -> list[Extracted]:
         )
     except (ValueError, TypeError) as exc:  # lxml gives up on some malformed documents
         raise ExtractionError(f"it cannot be parsed as HTML ({exc})") from exc
-    doc = result.as_dict() if result is not None else {}
+    doc: dict[str, Any] = {}
+    if result is not None:
+        doc = result if isinstance(result, dict) else result.as_dict()
     title = str(doc.get("title") or "")
     lines = _clean_lines(str(doc.get("text") or ""), title)
     if not lines:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import logging
+from typing import Any
 
 from pypdf import PdfReader
 from pypdf.errors import PdfReadError
@@ -53,7 +54,7 @@ def _reader(raw: bytes) -> PdfReader:
 def extract_pdf(raw: bytes, name: str) -> list[Extracted]:
     """One PDF: paragraphs of every page in order, and its document information."""
     reader = _reader(raw)
-    info = reader.metadata or {}
+    info: dict[str, Any] = dict(reader.metadata or {})
     title = str(info.get("/Title") or "").strip()
     paragraphs = []
     try:

@@ -9,10 +9,11 @@ from pathlib import Path
 
 import pytest
 
+from rag.config import Settings
 from rag.engine import Engine
-from tests.reliability.corpora import engine_for, write_articles
+from tests.fakes import engine_for, engine_like
+from tests.reliability.corpora import write_articles
 from tests.reliability.fake_openai import FakeOpenAIServer, Script
-from tests.test_answering import chain  # noqa: F401 - the fixture, shared with this folder
 
 
 @pytest.fixture()
@@ -40,10 +41,13 @@ def openai_engine(
     def start(script: Script, **updates: object) -> Engine:
         server = FakeOpenAIServer(script)
         servers.append(server)
-        monkeypatch.setenv("OPENAI_BASE_URL", server.url)
-        settings = {"llm": "openai", "llm_model": "fake", "llm_timeout": 1.0, **updates}
-        engine = Engine(corpus_engine.settings.model_copy(update=settings))
-        engine.__dict__["embed_model"] = corpus_engine.embed_model
+        env = Settings()  # the OPENAI_* variables as the test set them (e.g. a secret key)
+        engine = engine_like(
+            corpus_engine,
+            **{"llm": "openai", "llm_model": "fake", "llm_timeout": 1.0, **updates},
+            openai_base_url=server.url,
+            openai_api_key=env.openai_api_key,
+        )
         engine.server = server  # type: ignore[attr-defined] - for the test to inspect
         return engine
 

@@ -4,9 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rag.config import Settings
-from rag.engine import Engine
-
 ARTICLES = {
     "bridge.txt": (
         "Springfield opens its new river bridge\n\n"
@@ -28,13 +25,6 @@ ARTICLES = {
     ),
 }
 BRIDGE_QUESTION = "Who opened the new Elm Street bridge in Springfield?"
-
-
-def engine_for(home: Path, corpus: Path, embed_model: object, **updates: object) -> Engine:
-    """An Engine over `corpus` with data in `home`, the session's embedding model and no LLM."""
-    engine = Engine(Settings(home=home, corpus=corpus, llm="none", **updates))
-    engine.__dict__["embed_model"] = embed_model
-    return engine
 
 
 def write_articles(folder: Path, articles: dict[str, str] = ARTICLES) -> Path:

@@ -21,12 +21,13 @@ import pytest
 from chromadb.api.models.Collection import Collection
 from chromadb.errors import InternalError
 
-import index.pipeline
 import rag
+from rag.api import chain_for
 from rag.cli import main
-from rag.errors import IndexWriteError
+from rag.errors import IndexMissingError, IndexWriteError
+from tests.fakes import engine_for
 from tests.helpers import assert_citations_valid
-from tests.reliability.corpora import BRIDGE_QUESTION, engine_for
+from tests.reliability.corpora import BRIDGE_QUESTION
 from tests.test_indexing import _assert_consistent
 
 ENOSPC = OSError(errno.ENOSPC, "No space left on device")
@@ -59,9 +60,9 @@ def assert_write_error_is_clear(error: IndexWriteError, cause: BaseException) ->
 def test_disk_full_while_adding_vectors_is_clear_and_the_next_run_repairs(
     error, tmp_path, tiny_corpus, embed_model, monkeypatch
 ):
-    monkeypatch.setattr(index.pipeline, "EMBED_BATCH", 4)  # several batches from a tiny corpus
     monkeypatch.setattr(Collection, "add", fail_after(2, error))
-    engine = engine_for(tmp_path / "home", tiny_corpus, embed_model)
+    # index_batch=4: several batches from a tiny corpus
+    engine = engine_for(tmp_path / "home", tiny_corpus, embed_model, index_batch=4)
     with pytest.raises(IndexWriteError) as caught:
         engine.index(progress=False)
     assert_write_error_is_clear(caught.value, error)
@@ -97,7 +98,6 @@ def test_rag_index_on_a_full_disk_prints_the_error_without_a_traceback(
     tmp_path, tiny_corpus, monkeypatch, capsys
 ):
     monkeypatch.setenv("RAG_HOME", str(tmp_path / "home"))
-    monkeypatch.setattr(rag.api, "_engine", None)  # restored after the test
     monkeypatch.setattr(Collection, "add", fail_after(0, CHROMA_FULL))
     assert main(["index", "-q", "--corpus", str(tiny_corpus)]) == 2
     err = capsys.readouterr().err
@@ -106,25 +106,30 @@ def test_rag_index_on_a_full_disk_prints_the_error_without_a_traceback(
 
 
 @pytest.mark.parametrize("deleted", ["chroma", "whole-home"])
-def test_index_folder_deleted_while_running_is_rebuilt_on_the_next_question(
+def test_index_folder_deleted_while_running_says_to_run_rag_index(
     deleted, tiny_engine, tiny_corpus, caplog
 ):
     """chromadb keeps one client per folder for the life of the process, so without care a
     deleted folder goes on being read (and written) as ghost files, and `rag index` in the same
-    process reports success while writing nothing to disk."""
+    process reports success while writing nothing to disk. A question never rebuilds the index
+    itself: it says to run `rag index`, and the same engine then uses what that wrote."""
     home = tiny_engine.settings.home
-    assert not tiny_engine.chain.ask(BRIDGE_QUESTION).refused
+    assert not chain_for(tiny_engine).ask(BRIDGE_QUESTION).refused
     shutil.rmtree(home / "chroma" if deleted == "chroma" else home)
 
-    with caplog.at_level(logging.WARNING):
-        answer = tiny_engine.chain.ask(BRIDGE_QUESTION)
+    with caplog.at_level(logging.WARNING), pytest.raises(IndexMissingError) as caught:
+        rag.api.chain_for(tiny_engine).ask(BRIDGE_QUESTION)
     assert "was deleted or replaced; reopening it" in caplog.text
-    assert "building it from" in caplog.text
+    assert "Run `rag index`" in str(caught.value) and str(home) in str(caught.value)
+    assert tiny_engine.collection.count() == 0  # the read wrote nothing
+
+    assert tiny_engine.index(progress=False).embedded > 0  # what `rag index` does
+    answer = rag.api.chain_for(tiny_engine).ask(BRIDGE_QUESTION)
     assert not answer.refused and "Kowalski" in answer.text
     assert_citations_valid(answer, tiny_corpus)
     assert (home / "chroma" / "chroma.sqlite3").is_file()
     _assert_consistent(tiny_engine)
-    assert tiny_engine.index(progress=False).embedded == 0  # `rag index`: nothing left to do
+    assert tiny_engine.index(progress=False).embedded == 0  # nothing left to do
 
 
 def test_index_folder_deleted_then_rebuilt_by_rag_index_is_picked_up(
@@ -134,7 +139,6 @@ def test_index_folder_deleted_then_rebuilt_by_rag_index_is_picked_up(
     assert tiny_engine.retrieve(BRIDGE_QUESTION)
     shutil.rmtree(home / "chroma")
     monkeypatch.setenv("RAG_HOME", str(home))
-    monkeypatch.setattr(rag.api, "_engine", None)  # restored after the test
     assert main(["index", "-q", "--corpus", str(tiny_corpus)]) == 0
     fresh = engine_for(home, tiny_corpus, embed_model)
     _assert_consistent(fresh)

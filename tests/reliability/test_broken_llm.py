@@ -18,6 +18,7 @@ import time
 import pytest
 
 import rag
+from rag.api import chain_for
 from rag.generation import ChatGenerator, GenerationError
 from rag.local_llm import LocalServer, free_port
 from tests.helpers import assert_citations_valid
@@ -91,7 +92,7 @@ FAILURES: dict[str, tuple[Script, str]] = {
 def test_broken_server_gives_the_extractive_answer_and_says_why(name, openai_engine):
     script, why = FAILURES[name]
     engine = openai_engine(script)
-    items = list(engine.chain.stream(MEDINSKY))
+    items = list(chain_for(engine).stream(MEDINSKY))
     answer = items[-1]
     assert isinstance(answer, rag.Answer) and all(isinstance(i, str) for i in items[:-1])
     assert answer.backend.startswith("none (fallback: ") and why in answer.backend, answer.backend
@@ -113,7 +114,7 @@ MARKER_REPLIES = {
 @pytest.mark.parametrize("name", sorted(MARKER_REPLIES))
 def test_invalid_markers_from_a_real_stream_never_become_invalid_citations(name, openai_engine):
     engine = openai_engine(streams(finished(MARKER_REPLIES[name])))
-    answer = engine.chain.ask(MEDINSKY)
+    answer = chain_for(engine).ask(MEDINSKY)
     assert answer.backend == "openai"
     assert_citations_valid(answer, engine.settings.corpus)
     if name != "only-markers":
@@ -122,7 +123,7 @@ def test_invalid_markers_from_a_real_stream_never_become_invalid_citations(name,
 
 def test_not_in_sources_from_the_server_is_a_refusal(openai_engine):
     engine = openai_engine(streams(finished("NOT IN SOURCES")))
-    answer = engine.chain.ask(MEDINSKY)
+    answer = chain_for(engine).ask(MEDINSKY)
     assert answer.refused and answer.citations == [] and answer.backend == "openai"
 
 
@@ -130,11 +131,11 @@ def test_a_well_behaved_fake_server_is_used_as_the_model(openai_engine):
     """The control case: the fake server is a working `openai` backend, so the fallbacks above
     come from its misbehaviour and nothing else."""
     engine = openai_engine(streams(finished(GOOD)))
-    answer = engine.chain.ask(MEDINSKY)
+    answer = chain_for(engine).ask(MEDINSKY)
     assert answer.backend == "openai" and not answer.refused
     assert answer.text == "Vladimir Medinsky led the Russian delegation in Istanbul [1]."
     assert_citations_valid(answer, engine.settings.corpus)
-    request = engine.server.requests[-1]
+    request = engine.server.requests[0]  # the answer (the judge's yes/no call comes after it)
     assert request["stream"] is True and request["model"] == "fake"
 
 

@@ -19,12 +19,13 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-import rag
 from index.loading import MAX_FILE_BYTES, CorpusError, load_folder
+from rag.api import chain_for
 from rag.cli import main
 from rag.engine import Engine
+from tests.fakes import engine_for
 from tests.helpers import assert_citations_valid
-from tests.reliability.corpora import ARTICLES, BRIDGE_QUESTION, engine_for, write_articles
+from tests.reliability.corpora import ARTICLES, BRIDGE_QUESTION, write_articles
 from tests.test_indexing import _assert_consistent
 
 
@@ -117,7 +118,7 @@ def test_odd_encodings_and_line_endings_are_indexed_and_cited_exactly(
     assert "cp1252.txt is not valid UTF-8; decoded as cp1252" in caplog.text
     assert "utf16.txt is UTF-16 text" in caplog.text
     for name, (encoding, _, question) in ENCODED.items():
-        answer = engine.chain.ask(question)
+        answer = chain_for(engine).ask(question)
         assert not answer.refused, (name, answer)
         assert {c.source for c in answer.citations} == {name}
         text = (corpus / name).open(encoding=encoding, errors="replace").read()
@@ -164,7 +165,7 @@ def test_duplicate_files_are_indexed_once_and_a_removed_original_hands_over(
     assert "bridge.txt: it is a byte-for-byte copy of archive/bridge.txt" in caplog.text
     assert "bridge copy.txt: it is a byte-for-byte copy of archive/bridge.txt" in caplog.text
     assert sources(engine) == set(ARTICLES) - {"bridge.txt"} | {"archive/bridge.txt"}
-    answer = engine.chain.ask(BRIDGE_QUESTION)
+    answer = chain_for(engine).ask(BRIDGE_QUESTION)
     assert {c.source for c in answer.citations} == {"archive/bridge.txt"}
     assert len({c.quote for c in answer.citations}) == len(answer.citations)
     assert_citations_valid(answer, tiny_corpus)
@@ -172,7 +173,7 @@ def test_duplicate_files_are_indexed_once_and_a_removed_original_hands_over(
     (tiny_corpus / "archive" / "bridge.txt").unlink()
     report = engine.index(progress=False)
     assert (report.added, report.removed) == (1, 1)
-    answer = engine.chain.ask(BRIDGE_QUESTION)
+    answer = chain_for(engine).ask(BRIDGE_QUESTION)
     assert {c.source for c in answer.citations} == {"bridge copy.txt"}
     assert_citations_valid(answer, tiny_corpus)
     _assert_consistent(engine)
@@ -217,8 +218,8 @@ def test_file_changed_during_a_run_is_consistent_after_the_next_run(
     """A run indexes the text it read; the next run swaps exactly that file's chunks, leaving no
     duplicates and every chunk equal to file_text[start:end]."""
     bridge = tiny_corpus / "bridge.txt"
-    engine = engine_for(tmp_path / "home", tiny_corpus, embed_model)
-    engine.__dict__["embed_model"] = ChangesFileMidRun(embed_model, lambda: CHANGES[change](bridge))
+    changing = ChangesFileMidRun(embed_model, lambda: CHANGES[change](bridge))
+    engine = engine_for(tmp_path / "home", tiny_corpus, changing)
     first = engine.index(progress=False)
     assert first.files == len(ARTICLES)  # the run finished with what it had read
     ids = engine.collection.get()["ids"]
@@ -245,7 +246,6 @@ def test_a_corpus_left_with_nothing_readable_is_a_clear_error_and_keeps_the_inde
     assert tiny_engine.collection.count() == count  # nothing deleted on a bad run
 
     monkeypatch.setenv("RAG_HOME", str(tiny_engine.settings.home))
-    monkeypatch.setattr(rag.api, "_engine", None)  # restored after the test
     assert main(["index", "-q", "--corpus", str(tiny_corpus)]) == 1
     err = capsys.readouterr().err
     assert "holds no readable article" in err and "then run `rag index`" in err

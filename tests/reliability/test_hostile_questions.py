@@ -14,8 +14,9 @@ import pytest
 import rag
 from rag.cli import main
 from rag.prompts import ANSWER_SYSTEM
+from tests.fakes import ScriptedGenerator, use
 from tests.helpers import assert_citations_valid
-from tests.test_answering import MEDINSKY, ScriptedGenerator, use
+from tests.test_answering import MEDINSKY
 
 
 def ask_all_ways(question: object) -> list[rag.QuestionError]:
@@ -62,7 +63,6 @@ def test_100_kb_question_is_refused_with_the_limit_and_what_to_do(
     assert [str(e) for e in ask_all_ways(question)] == [expected] * 3
 
     monkeypatch.setenv("RAG_HOME", str(tmp_path / "home"))
-    monkeypatch.setattr(rag.api, "_engine", None)  # restored after the test
     assert main(["ask", question]) == 2
     err = capsys.readouterr().err
     assert err == f"error: {expected}\n"

@@ -1,0 +1,99 @@
+"""Citation markers and claims: the one marker pattern and the one claim splitter.
+
+rag/ (verification, judging), evals/ (scoring) and ui/ (rendering) all read `[n]` markers and
+split answers into claims through this module.
+"""
+
+from __future__ import annotations
+
+import re
+
+from index.chunking import split_sentences
+from index.keyword import tokenize
+
+# One citation marker as Newsdesk writes it: [n].
+MARKER = re.compile(r"\[(\d+)\]")
+_MARKER_GROUP = re.compile(r"(?:\s*\[\d+\])+")
+_PUNCT_ONLY = re.compile(r"^[\s.,;:!?…\"'”’)]*$")
+
+
+def markers_in(text: str) -> list[int]:
+    """Every marker number in `text`, in order of appearance (repeats kept)."""
+    return [int(n) for n in MARKER.findall(text)]
+
+
+def strip_markers(text: str) -> str:
+    """`text` without markers, whitespace collapsed, no space left before punctuation."""
+    clean = " ".join(MARKER.sub(" ", text).split())
+    return re.sub(r"\s+([.,;:!?])", r"\1", clean)
+
+
+def answer_claims(text: str, min_words: int = 0) -> list[tuple[str, list[int]]]:
+    """(claim without markers, cited numbers) for each claim of an answer.
+
+    A claim is a sentence, or the part of one that ends at a group of markers ("X [1] and Y [2]."
+    holds two claims). Markers that open a sentence ("claim. [1] Next") belong to the claim
+    before them. A piece of a sentence with fewer than `min_words` content words ("in
+    Istanbul [2]") is no claim of its own: it joins the claim before it in the sentence (or the
+    one after it, at the start), with its markers.
+    """
+    claims: list[tuple[str, list[int]]] = []
+    for s, e in split_sentences(text):
+        pieces = _sentence_pieces(text[s:e])
+        if not pieces:
+            continue
+        if _PUNCT_ONLY.match(pieces[0][0]) and claims:  # markers opening the sentence
+            claims[-1][1].extend(n for n in pieces[0][1] if n not in claims[-1][1])
+            pieces = pieces[1:]
+        claims.extend(_merge_short(pieces, min_words))
+    return [(" ".join(c.split()), numbers) for c, numbers in claims]
+
+
+def _sentence_pieces(sentence: str) -> list[tuple[str, list[int]]]:
+    """The sentence cut after each marker group: (text, numbers); trailing punctuation joins
+    the piece before it."""
+    pieces: list[tuple[str, list[int]]] = []
+    cursor = 0
+    for match in _MARKER_GROUP.finditer(sentence):
+        numbers = list(dict.fromkeys(markers_in(match.group())))
+        pieces.append((sentence[cursor : match.start()], numbers))
+        cursor = match.end()
+    rest = sentence[cursor:]
+    if not _PUNCT_ONLY.match(rest) or not pieces:
+        pieces.append((rest, []))
+    elif rest.strip():
+        pieces[-1] = (pieces[-1][0] + rest.strip(), pieces[-1][1])
+    return [p for p in pieces if p[0].strip() or p[1]]
+
+
+def _merge_short(
+    pieces: list[tuple[str, list[int]]], min_words: int
+) -> list[tuple[str, list[int]]]:
+    merged: list[tuple[str, list[int]]] = []
+    carry: tuple[str, list[int]] | None = None
+    for text, numbers in pieces:
+        if carry is not None:
+            text, numbers = (
+                carry[0] + " " + text,
+                carry[1] + [n for n in numbers if n not in carry[1]],
+            )
+            carry = None
+        if len(tokenize(text)) < min_words or _PUNCT_ONLY.match(text):
+            if merged:
+                prev_text, prev_numbers = merged[-1]
+                merged[-1] = (
+                    prev_text + " " + text,
+                    prev_numbers + [n for n in numbers if n not in prev_numbers],
+                )
+            else:
+                carry = (text, numbers)
+            continue
+        merged.append((text, list(numbers)))
+    if carry is not None:
+        merged.append(carry)
+    return merged
+
+
+def content_words(text: str) -> list[str]:
+    """The stemmed content words of `text` (stop words removed), as retrieval reads them."""
+    return tokenize(text)

@@ -1,0 +1,107 @@
+"""Enforce support: every claim of an answer is judged against the quote(s) it cites.
+
+A claim the judge accepts keeps its citations, with the judge's probability as their support. A
+rejected claim is re-cited to other evidence the judge accepts, or replaced by the evidence
+sentence it paraphrased (verbatim, cited), or dropped. A claim without a citation is dropped too:
+nothing uncited and factual stays in an answer.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import replace
+
+import numpy as np
+
+from rag.citations import CheckedSentence
+from rag.config import JudgeSettings
+from rag.errors import RagError
+from rag.evidence import Evidence
+from rag.judge import ClaimJudge
+
+log = logging.getLogger(__name__)
+
+
+class JudgeUnavailable(RagError):
+    """The model gave no yes/no probability (its server returns no logprobs)."""
+
+
+_WORDS = re.compile(r"\w+")
+
+
+def is_verbatim(claim: str, quote: str) -> bool:
+    """True when the claim's words are a contiguous run of the quote's words: a quote states
+    every contiguous part of itself, so no judge is needed."""
+    words = _WORDS.findall(claim.lower())
+    text = _WORDS.findall(quote.lower())
+    if not words:
+        return False
+    n = len(words)
+    return any(text[i : i + n] == words for i in range(len(text) - n + 1))
+
+
+class SupportEnforcer:
+    """Applies one ClaimJudge to every claim of a verified answer, within a budget of calls."""
+
+    def __init__(self, judge: ClaimJudge, cfg: JudgeSettings) -> None:
+        self.judge = judge
+        self.cfg = cfg
+        self.calls = 0
+
+    def _probability(self, claim: str, evidence: list[Evidence], numbers: list[int]) -> float:
+        quote = " ".join(evidence[n - 1].text for n in numbers)
+        if is_verbatim(claim, quote):
+            return 1.0
+        if self.calls >= self.cfg.max_calls:
+            return 0.0  # past the budget nothing more is accepted unjudged
+        self.calls += 1
+        probability = self.judge.judge(claim, quote).probability
+        if probability is None:
+            raise JudgeUnavailable(
+                f"{self.judge.model.name} returned no logprobs for the yes/no judge prompt"
+            )
+        return probability
+
+    def _accepts(self, p: float) -> bool:
+        return p >= self.judge.threshold
+
+    def claim(
+        self, sentence: CheckedSentence, similarity: np.ndarray, evidence: list[Evidence]
+    ) -> CheckedSentence | None:
+        """The claim as it may stay in the answer (re-cited or replaced), or None to drop it."""
+        if not sentence.markers:
+            return None if sentence.factual else sentence
+        p = self._probability(sentence.text, evidence, sentence.markers)
+        if self._accepts(p):
+            return replace(sentence, support=dict.fromkeys(sentence.markers, p))
+        ranked = [int(j) + 1 for j in np.argsort(-similarity)]
+        others = [n for n in ranked if n not in sentence.markers][: self.cfg.alternatives]
+        for n in others:
+            if similarity[n - 1] < self.cfg.recite_min:
+                break
+            p = self._probability(sentence.text, evidence, [n])
+            if self._accepts(p):
+                return replace(sentence, markers=[n], support={n: p})
+        best = ranked[0] if ranked else None
+        if best is not None and similarity[best - 1] >= self.cfg.replace_min:
+            text = " ".join(evidence[best - 1].text.split())
+            return CheckedSentence(text, [best], True, {best: 1.0}, {best: 1.0})
+        return None
+
+    def answer(
+        self, checked: list[CheckedSentence], similarity: np.ndarray, evidence: list[Evidence]
+    ) -> list[CheckedSentence]:
+        """The claims that stay, in order; a claim replaced by a sentence already in the
+        answer is not repeated. A judge that fails (a dead server) leaves the similarity
+        verdicts in place, with support None; so does one whose server gives no logprobs."""
+        kept: list[CheckedSentence] = []
+        try:
+            for i, sentence in enumerate(checked):
+                result = self.claim(sentence, similarity[i], evidence)
+                if result is not None and all(k.text != result.text for k in kept):
+                    kept.append(result)
+        except RagError as exc:
+            log.warning("The claim judge failed (%s); keeping the similarity check only.", exc)
+            return checked
+        return kept

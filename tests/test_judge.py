@@ -1,0 +1,176 @@
+"""The claim judge and support enforcement, with small fakes (no model): P(yes) from logprobs,
+verbatim claims, re-citing, replacing and dropping rejected claims, the claims eval."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from evals.judge_eval import auc, confusion, evaluate_scores, fit_threshold, load_pairs
+from rag.citations import CheckedSentence
+from rag.config import JudgeSettings
+from rag.judge import ClaimJudge, judge_messages, yes_share
+from rag.prompts import JUDGE_SYSTEM
+from rag.support import SupportEnforcer, is_verbatim
+from tests.test_citations import bow_embed, make_evidence
+
+
+class TableModel:
+    """A yes/no model that answers from a table of (claim substring, quote substring) -> P."""
+
+    name = "table"
+
+    def __init__(self, table: dict[tuple[str, str], float], default: float = 0.0) -> None:
+        self.table = table
+        self.default = default
+        self.calls = 0
+
+    def yes_probability(self, messages: list[dict[str, str]]) -> float:
+        self.calls += 1
+        content = messages[-1]["content"]
+        passage, claim = content.split("\n\nClaim: ")
+        for (c, q), p in self.table.items():
+            if c in claim and q in passage:
+                return p
+        return self.default
+
+
+def test_yes_share_reads_yes_against_no_in_any_spelling():
+    top = [("Yes", math.log(0.6)), (" yes", math.log(0.1)), ("No", math.log(0.3))]
+    assert yes_share(top) == pytest.approx(0.7)
+    assert yes_share([("maybe", 0.0)]) is None
+    assert yes_share([("NO", 0.0)]) == 0.0
+
+
+def test_judge_prompt_is_the_named_constant_with_passage_and_claim():
+    system, user = judge_messages("Medinsky led it.", "Putin  appointed\\n Medinsky.")
+    assert system == {"role": "system", "content": JUDGE_SYSTEM}
+    assert "Passage: Putin appointed\\n Medinsky." in user["content"]
+    assert "Claim: Medinsky led it." in user["content"]
+    assert user["content"].rstrip().endswith("Answer yes or no.")
+
+
+def test_threshold_turns_probability_into_a_verdict():
+    judge = ClaimJudge(TableModel({("led", "Medinsky"): 0.6}), threshold=0.5)
+    assert judge.judge("Medinsky led it.", "Medinsky").accepted
+    assert not ClaimJudge(judge.model, threshold=0.7).judge("Medinsky led it.", "Medinsky").accepted
+
+
+def test_verbatim_claims_need_no_judge():
+    quote = "Putin appointed his aide Vladimir Medinsky to lead the Russian delegation."
+    assert is_verbatim("his aide Vladimir Medinsky", quote)
+    assert is_verbatim("Putin appointed his aide, Vladimir Medinsky.", quote)
+    assert not is_verbatim("Putin did not appoint Medinsky", quote)
+    assert not is_verbatim("", quote)
+
+
+def _enforce(table: dict[tuple[str, str], float], claims: list[tuple[str, list[int]]]):
+    evidence = make_evidence()
+    model = TableModel(table)
+    cfg = JudgeSettings(threshold=0.5, replace_min=0.5, recite_min=0.1)
+    checked = [CheckedSentence(text, markers, True) for text, markers in claims]
+    similarity = np.stack(
+        [bow_embed([text])[0] @ np.stack([e.vector for e in evidence]).T for text, _ in claims]
+    )
+    return SupportEnforcer(ClaimJudge(model, cfg.threshold), cfg).answer(
+        checked, similarity, evidence
+    ), model
+
+
+def test_accepted_claim_keeps_its_marker_and_carries_p_yes():
+    kept, _ = _enforce({("prisoners", "1,000"): 0.9}, [("They swapped 1,000 prisoners.", [2])])
+    assert kept[0].markers == [2] and kept[0].support == {2: 0.9}
+
+
+def test_rejected_claim_is_recited_to_evidence_the_judge_accepts():
+    kept, model = _enforce(
+        {("prisoners", "Medinsky"): 0.1, ("prisoners", "1,000"): 0.9},
+        [("The two sides agreed to swap 1,000 prisoners of war.", [1])],
+    )
+    assert kept[0].markers == [2] and kept[0].support == {2: 0.9} and model.calls == 2
+
+
+def test_rejected_paraphrase_is_replaced_by_its_evidence_sentence_verbatim():
+    claim = "Trump said the call lasted three hours and went very well."
+    kept, _ = _enforce({}, [(claim, [3])])
+    assert kept[0].text == make_evidence()[2].text and kept[0].markers == [3]
+    assert kept[0].support == {3: 1.0}
+
+
+def test_rejected_claim_with_no_close_evidence_is_dropped_and_uncited_claims_go():
+    kept, _ = _enforce({}, [("The weather in Paris was sunny.", [1]), ("Uncited fact here.", [])])
+    assert kept == []
+
+
+def test_claims_file_is_usable_for_calibration():
+    pairs = load_pairs()
+    assert len(pairs) >= 120 and {p.split for p in pairs} == {"fit", "test"}
+
+
+def test_calibration_metrics():
+    scores, labels = [0.9, 0.8, 0.3, 0.1], [True, True, False, False]
+    assert auc(scores, labels) == 1.0
+    assert fit_threshold(scores, labels) == 0.8
+    c = confusion(scores, labels, 0.5)
+    assert c["precision"] == 1.0 and c["recall"] == 1.0 and c["unsupported_caught"] == 1.0
+    c = confusion(scores, labels, 0.95)
+    assert c["precision"] is None and c["recall"] == 0.0
+    pairs = load_pairs()[:4]
+    report = evaluate_scores(pairs, [0.5] * 4, 0.5)
+    assert set(report) == {"configured_threshold", "fitted_threshold", "fit", "test"}
+
+
+def _logprobs_reply(handler) -> None:  # noqa: ANN001
+    """A chat completion whose first token carries top_logprobs, as llama.cpp and OpenAI send."""
+    import json
+
+    from tests.reliability.fake_openai import send_body
+
+    top = [
+        {"token": "Yes", "logprob": math.log(0.7), "bytes": None, "top_logprobs": []},
+        {"token": "No", "logprob": math.log(0.2), "bytes": None, "top_logprobs": []},
+    ]
+    body = {
+        "id": "x", "object": "chat.completion", "created": 0, "model": "fake",
+        "choices": [{
+            "index": 0, "finish_reason": "length",
+            "message": {"role": "assistant", "content": "Yes"},
+            "logprobs": {"content": [{"token": "Yes", "logprob": math.log(0.7), "bytes": None,
+                                      "top_logprobs": top}]},
+        }],
+    }  # fmt: skip
+    send_body(handler, 200, json.dumps(body), "application/json")
+
+
+def test_generator_reads_p_yes_from_a_real_server_reply():
+    from rag.generation import ChatGenerator
+    from tests.reliability.fake_openai import FakeOpenAIServer
+
+    server = FakeOpenAIServer(_logprobs_reply)
+    try:
+        generator = ChatGenerator("openai", "fake", server.url, "k", 5.0, 50)
+        p = generator.yes_probability(judge_messages("a claim", "a passage"))
+        assert p == pytest.approx(0.7 / 0.9)
+        request = server.requests[-1]
+        assert request["max_tokens"] == 1 and request["temperature"] == 0
+        assert request["logprobs"] is True and request["top_logprobs"] >= 5
+    finally:
+        server.close()
+
+
+def test_a_server_without_logprobs_leaves_the_similarity_verdicts():
+    class NoLogprobs:
+        name = "nolog"
+
+        def yes_probability(self, messages: list[dict[str, str]]) -> None:
+            return None
+
+    evidence = make_evidence()
+    checked = [CheckedSentence("They swapped 1,000 prisoners of war.", [2], True)]
+    cfg = JudgeSettings()
+    kept = SupportEnforcer(ClaimJudge(NoLogprobs(), 0.5), cfg).answer(
+        checked, np.ones((1, len(evidence))), evidence
+    )
+    assert kept == checked and kept[0].support == {}
