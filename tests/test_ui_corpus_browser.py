@@ -17,7 +17,7 @@ from rag.config import PROJECT_ROOT, Settings
 from rag.engine import Engine
 from tests.test_ui_browser import CHROMIUM, CHROMIUM_ARGS, ask, free_port
 
-PAGE = Path(__file__).parent / "fixtures" / "ui" / "harbour-desalination.md"
+PAGE = Path(__file__).parent / "fixtures" / "ui" / "harbour-desalination.html"
 QUESTION = "How much will the Alcântara desalination plant cost?"
 ANSWER_FACT = "84 million euros"
 ORIGIN = "Harbour Gazette, 2025-06-02"
@@ -87,10 +87,28 @@ def corpus_tab(page) -> None:
 
 
 def upload(page, files: list) -> str:
-    """Drop `files` on the upload box; the report text once indexing ended."""
+    """Drop `files` on the upload box; the report text once each of them has its line."""
+    names = [Path(f["name"] if isinstance(f, dict) else f).name for f in files]
     page.set_input_files("#nd-upload input[type=file]", files)
-    page.wait_for_selector("#nd-report ul.nd-report", timeout=INDEX_TIMEOUT_MS)
+    page.wait_for_function(
+        """names => {
+            const report = document.querySelector('#nd-report');
+            const lines = [...report.querySelectorAll(
+                'li.nd-report-added, li.nd-report-replaced, li.nd-report-skipped')];
+            return names.every(n => lines.some(li => li.innerText.includes(n)));
+        }""",
+        arg=names,
+        timeout=INDEX_TIMEOUT_MS,
+    )
     return page.inner_text("#nd-report")
+
+
+def remove_in_browser(page, title: str) -> None:
+    """Choose the article titled `title...` under "Article to remove" and remove it."""
+    page.click("#nd-remove-choice input")
+    page.get_by_role("option", name=title).click()
+    page.click("#nd-remove")
+    page.wait_for_selector("#nd-report li.nd-report-removed", timeout=INDEX_TIMEOUT_MS)
 
 
 def corpus_sources(engine: Engine) -> set[str]:
@@ -135,10 +153,7 @@ def test_removed_page_is_no_longer_answered(browser, server, writable_engine):
     rag.add_files([PAGE], overwrite=True)
     page = open_tab(browser, server)
     corpus_tab(page)
-    page.click("#nd-remove-choice input")
-    page.get_by_role("option", name="Lisbon approves").click()
-    page.click("#nd-remove")
-    page.wait_for_selector("#nd-report li.nd-report-removed", timeout=INDEX_TIMEOUT_MS)
+    remove_in_browser(page, "Lisbon approves")
     assert page.locator(f"#nd-corpus tr[data-source='{PAGE.name}']").count() == 0
     assert PAGE.name not in corpus_sources(writable_engine)
     reply = ask(page, QUESTION, 0)
@@ -169,6 +184,8 @@ def test_bad_uploads_are_explained_and_change_nothing(browser, server, writable_
     empty.write_bytes(b"")
     binary = tmp_path / "binary.txt"
     binary.write_bytes(bytes(range(256)) * 8)
+    scripts = tmp_path / "scripts-only.html"
+    scripts.write_text("<html><head><script>var a = 1;</script><style>p {}</style></head></html>")
     wrong_type = tmp_path / "notes.docx"
     wrong_type.write_text("not a news article")
     huge = tmp_path / "huge.txt"
@@ -177,8 +194,9 @@ def test_bad_uploads_are_explained_and_change_nothing(browser, server, writable_
     page = open_tab(browser, server)
     corpus_tab(page)
 
-    report = upload(page, [str(empty), str(binary)])
-    assert "Not added empty.md" in report and "Not added binary.txt" in report
+    report = upload(page, [str(empty), str(binary), str(scripts)])
+    for name in ("empty.md", "binary.txt", "scripts-only.html"):
+        assert f"Not added {name}: " in report
     assert "Added" not in report
     page.set_input_files("#nd-upload input[type=file]", [str(wrong_type)])
     assert "Invalid file type: notes.docx" in toasts(page)
@@ -194,44 +212,79 @@ def test_bad_uploads_are_explained_and_change_nothing(browser, server, writable_
 
 
 def test_a_path_in_the_file_name_cannot_leave_the_corpus(browser, server, writable_engine):
-    remove_if_present("escape.md")
+    remove_if_present("escape.html")
+    remove_if_present(PAGE.name)  # else the copy is refused as identical to it
     outside = {p.name for p in writable_engine.settings.corpus.parent.iterdir()}
     page = open_tab(browser, server)
     corpus_tab(page)
-    named = {"name": "../../escape.md", "mimeType": "text/markdown", "buffer": PAGE.read_bytes()}
+    named = {"name": "../../escape.html", "mimeType": "text/html", "buffer": PAGE.read_bytes()}
     report = upload(page, [named])
     assert "../" not in report
     assert {p.name for p in writable_engine.settings.corpus.parent.iterdir()} == outside
-    assert "escape.md" in corpus_sources(writable_engine)  # the name without its path
-    remove_if_present("escape.md")
+    assert "escape.html" in corpus_sources(writable_engine)  # the name without its path
+    remove_if_present("escape.html")
     page.close()
 
 
+def fn_index(app, function) -> int:
+    """The queue index of the event that runs `function`."""
+    return next(i for i, fn in app.fns.items() if fn.fn is function)
+
+
 def test_with_a_password_adding_and_removing_need_the_login(browser, writable_engine):
+    from ui import library
+
+    rag.add_files([PAGE], overwrite=True)  # present, so an anonymous removal has a target
+    before = snapshot(writable_engine)
     with pytest.MonkeyPatch.context() as env:
         app = serve(env, "s3cret-ui")
         url = app.local_url
         try:
             with open(PAGE, "rb") as handle:
-                anonymous = httpx.post(
-                    f"{url}gradio_api/upload", files={"files": (PAGE.name, handle)}
-                )
-            assert anonymous.status_code == 401
-            queued = httpx.post(
-                f"{url}gradio_api/queue/join", json={"data": [], "fn_index": 0, "session_hash": "x"}
-            )
-            assert queued.status_code == 401
-            assert PAGE.name not in corpus_sources(writable_engine)
+                files = {"files": ("other.html", handle)}
+                assert httpx.post(f"{url}gradio_api/upload", files=files).status_code == 401
+            for function, data in (
+                (library.add_uploads, [[str(PAGE)], True, [], []]),
+                (library.remove_selected, [PAGE.name, [], []]),
+            ):
+                job = {"data": data, "fn_index": fn_index(app, function), "session_hash": "x"}
+                assert httpx.post(f"{url}gradio_api/queue/join", json=job).status_code == 401
+            assert snapshot(writable_engine) == before
 
-            page = browser.new_page()
+            page = browser.new_page(viewport={"width": 1400, "height": 1000})
             page.goto(url)
             page.fill("input[data-testid=textbox]", "newsdesk")
             page.fill("input[data-testid=password]", "s3cret-ui")
             page.get_by_role("button", name="Login").click()
             page.wait_for_selector("#nd-question textarea")
             corpus_tab(page)
+            remove_in_browser(page, "Lisbon approves")
+            assert PAGE.name not in corpus_sources(writable_engine)
             assert f"Added {PAGE.name}" in upload(page, [str(PAGE)])
             page.close()
         finally:
             app.close()
             remove_if_present(PAGE.name)
+
+
+def test_filters_narrow_the_next_questions_and_the_status_says_so(
+    browser, server, writable_engine, tmp_path
+):
+    rag.add_files([PAGE], overwrite=True)
+    page = open_tab(browser, server)
+    page.click("#nd-filters button")
+    page.click("#nd-filter-outlets input")
+    page.get_by_role("option", name="Harbour Gazette").click()
+    page.fill("#nd-filter-since textarea, #nd-filter-since input", "2025-06-01")
+    reply = ask(page, "Who led the Russian delegation in Istanbul?", 0)
+    status = page.inner_text("#nd-status")
+    assert "filters: outlet Harbour Gazette" in status and "dates 2025-06-01 to" in status
+    assert "Medinsky" not in reply.inner_text()  # the shipped articles were filtered out
+    cited = page.locator("#nd-sources li.nd-source .nd-meta").all_inner_texts()
+    assert all(ORIGIN in meta for meta in cited)
+    page.screenshot(path=tmp_path / "filtered.png", full_page=True)
+
+    page.click("#nd-clear-filters")
+    reply = ask(page, "Who led the Russian delegation in Istanbul?", 1)
+    assert "Medinsky" in reply.inner_text() and "filters:" not in page.inner_text("#nd-status")
+    page.close()
