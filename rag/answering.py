@@ -194,7 +194,7 @@ class AnswerChain:
         run.note = note
         with run.stage("evidence"):
             run.evidence = self.gather(run.query, vector, run.passages)
-        best = max((e.score for e in run.evidence), default=None)
+        best = max((e.relevance for e in run.evidence), default=None)
         if best is None or best < self.settings.relevance_min:
             yield run.answer("", [])
             return

@@ -58,6 +58,7 @@ class Evidence:
     date: str = ""
     url: str = ""
     also_in: tuple[dict[str, str], ...] = ()
+    relevance: float = 0.0  # topical match alone (cosine + word overlap): the refusal gate's
 
     def label(self) -> str:
         """How the prompt shows it: its number and its text on one line."""
@@ -118,6 +119,13 @@ def _extend_short(previous: dict | None, row: dict) -> None:
         return
     row["text"] = passage.text[previous["start"] - passage.start : row["end"] - passage.start]
     row["start"] = previous["start"]
+
+
+def relevance(question: str, query_vector: np.ndarray, row: dict, cfg: EvidenceSettings) -> float:
+    """How much a sentence is about the question: cosine plus word overlap, without the rank,
+    context and answer-type terms that only order sentences (a refusal is decided on this)."""
+    overlap = lexical_overlap(question, row["text"])
+    return float(np.dot(query_vector, row["vector"])) + cfg.lexical_weight * overlap
 
 
 def score_rows(
@@ -230,10 +238,13 @@ def choose_evidence(
         chosen.update(block)
         seen_text.update(" ".join(rows[i]["text"].split()) for i in block)
         words += cost
-    return _numbered(rows, scores, chosen)
+    topical = {i: relevance(question, query_vector, rows[i], cfg) for i in chosen}
+    return _numbered(rows, scores, chosen, topical)
 
 
-def _numbered(rows: list[dict], scores: np.ndarray, chosen: set[int]) -> list[Evidence]:
+def _numbered(
+    rows: list[dict], scores: np.ndarray, chosen: set[int], topical: dict[int, float]
+) -> list[Evidence]:
     """Evidence in prompt order: articles by their best chosen score, file order inside."""
     best: dict[str, float] = {}
     for i in chosen:
@@ -257,6 +268,7 @@ def _numbered(rows: list[dict], scores: np.ndarray, chosen: set[int]) -> list[Ev
                 date=passage.date,
                 url=passage.url,
                 also_in=passage.also_in,
+                relevance=round(topical[i], 4),
             )
         )
     return evidence

@@ -26,8 +26,8 @@ class Passage:
     also_in: tuple[dict[str, str], ...] = field(default=(), hash=False)
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready fields."""
-        return asdict(self)
+        """JSON-ready fields (also_in as a list, as JSON gives it back)."""
+        return {**asdict(self), "also_in": [dict(c) for c in self.also_in]}
 
 
 @dataclass(frozen=True)
@@ -52,8 +52,8 @@ class Citation:
     also_in: tuple[dict[str, str], ...] = field(default=(), hash=False)
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready fields."""
-        return asdict(self)
+        """JSON-ready fields (also_in as a list, as JSON gives it back)."""
+        return {**asdict(self), "also_in": [dict(c) for c in self.also_in]}
 
 
 @dataclass
