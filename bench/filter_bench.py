@@ -6,7 +6,7 @@ Run from the project root (builds its index in a temporary folder unless --home 
 
 bench/synth.py writes a deterministic (seed 1) news-like corpus with outlets and dates; the
 unchanged Engine.index() indexes it (chunks, sentences, BM25). Vectors are STAND-INS
-(bench.scale_bench.cached_embedding: each distinct word embedded once by the real MiniLM model,
+(bench.scale_embedding.cached_embedding: each distinct word embedded once by the real MiniLM model,
 sentences and chunks as means), so Chroma's HNSW and metadata filtering, BM25 and the fusion run
 at real size while indexing takes minutes, not an hour; hit rates say nothing about quality.
 
@@ -30,7 +30,7 @@ from typing import Any
 
 from bench import synth
 from bench.answer_bench import pct
-from bench.scale_bench import cached_embedding
+from bench.scale_embedding import cached_embedding
 from index.embedding import MiniLMEmbedding
 from index.loading import date_number
 from rag.config import Settings

@@ -6,7 +6,7 @@ All index data goes to throw-away temp folders (RAG_HOME); nothing in the projec
 
 What each number means (all wall-clock, time.perf_counter, percentiles from numpy):
 - embed chunks/s, sentences/s: MiniLMEmbedding(embed_batch_size=32, as rag.engine.Engine builds
-  it).embed() on the real chunk texts (index.pipeline.chunk_records) and sentence texts
+  it).embed() on the real chunk texts (index.records.chunk_records) and sentence texts
   (sentence_records) of the corpus, each list repeated x5, in one call after one warm-up call.
   Model only: no Chroma writes, no chunking.
 - `rag index` cold: `.venv/bin/rag index -q` as a process on an empty RAG_HOME (process start,
@@ -63,7 +63,7 @@ def embedding_throughput() -> dict[str, Any]:
     """Texts per second of MiniLM on the corpus chunk and sentence texts."""
     from index.embedding import MiniLMEmbedding
     from index.loading import load_folder
-    from index.pipeline import chunk_corpus, chunk_records, sentence_records
+    from index.records import chunk_corpus, chunk_records, sentence_records
     from rag.config import Settings
 
     settings = Settings()

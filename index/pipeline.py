@@ -8,8 +8,6 @@ killed half-way is finished by the next one without duplicates.
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 import time
 from collections import defaultdict
@@ -24,10 +22,11 @@ from llama_index.core.schema import TextNode
 from llama_index.vector_stores.chroma import ChromaVectorStore
 from tqdm import tqdm
 
-from index.chunking import Chunk, chunk_article, split_sentences
-from index.duplicates import StoryConfig, group_stories, story_copies
+from index.chunking import Chunk
+from index.duplicates import StoryConfig, group_stories
 from index.keyword import FIELDS, KeywordIndex, fingerprint
-from index.loading import Article, date_number
+from index.loading import Article
+from index.records import Record, chunk_corpus, chunk_records, sentence_records
 
 log = logging.getLogger(__name__)
 
@@ -69,76 +68,6 @@ class IndexReport:
             f"{self.embedded} records embedded, "
             f"{self.deleted} deleted in {self.seconds:.1f} s."
         )
-
-
-@dataclass(frozen=True)
-class Record:
-    """One entry of a Chroma collection: a chunk, or one sentence of a chunk."""
-
-    id: str
-    source: str
-    text: str
-    metadata: dict[str, Any]
-
-
-def chunk_corpus(articles: list[Article], max_tokens: int, count_tokens: Any) -> list[Chunk]:
-    """All chunks of all articles, in corpus order."""
-    return [c for a in articles for c in chunk_article(a, max_tokens, count_tokens)]
-
-
-def filter_metadata(article: Article | None) -> dict[str, Any]:
-    """The fields a filter compares, kept on chunk and sentence records alike."""
-    if article is None:
-        return {}
-    return {"outlet": article.outlet or "", "date_num": date_number(article.date)}
-
-
-def chunk_records(
-    chunks: list[Chunk], articles: dict[str, Article], stories: dict[str, str] | None = None
-) -> list[Record]:
-    """One record per chunk, with the metadata retrieval returns; `stories` maps a source to
-    its story id (see index/duplicates.py), each article its own story when it is None."""
-    stories = stories or {}
-    copies = story_copies({s: stories.get(s, s) for s in articles})
-    records = []
-    for c in chunks:
-        article = articles[c.source]
-        also_in = [
-            {"source": o, "outlet": articles[o].outlet or "", "date": articles[o].date or ""}
-            for o in copies[c.source]
-        ]
-        meta = {
-            "source": c.source,
-            "title": c.title,
-            "start": c.start,
-            "end": c.end,
-            "outlet": article.outlet or "",
-            "date": article.date or "",
-            "url": article.url or "",
-            "author": article.author or "",
-            "format": article.format,
-            **filter_metadata(article),
-            "story": stories.get(c.source, c.source),
-            "also_in": json.dumps(also_in),  # Chroma metadata holds scalars only
-        }
-        records.append(Record(c.id, c.source, c.text, meta))
-    return records
-
-
-def sentence_records(
-    chunks: list[Chunk], articles: dict[str, Article] | None = None
-) -> list[Record]:
-    """One record per sentence of each chunk; offsets are absolute in the article."""
-    articles = articles or {}
-    records = []
-    for c in chunks:
-        fields = filter_metadata(articles.get(c.source))
-        for s, e in split_sentences(c.text):
-            start, end = c.start + s, c.start + e
-            sid = hashlib.sha256(f"{c.id}\x00{start}\x00{end}".encode()).hexdigest()[:32]
-            meta = {"source": c.source, "chunk_id": c.id, "start": start, "end": end, **fields}
-            records.append(Record(sid, c.source, c.text[s:e], meta))
-    return records
 
 
 def stored_metadata(collection: chromadb.Collection, page: int = 5000) -> dict[str, dict]:

@@ -33,29 +33,13 @@ from rag.config import Settings, _offline_environment
 from rag.embedders import make_embed_model
 from rag.errors import IndexMissingError, IndexWriteError, QuestionError
 from rag.filters import Filters, check_filters
+from rag.question_check import check_question
 from rag.remote_store import ChromaUnavailableError, ServerCollection
 from rag.retrieval import HybridRetriever
 from rag.timewindow import apply_time_window
 from rag.types import Passage
 
 log = logging.getLogger(__name__)
-
-
-def check_question(question: object, max_chars: int) -> str:
-    """The question stripped, or QuestionError saying what is wrong with it."""
-    if not isinstance(question, str):
-        raise QuestionError(f"The question must be text, not {type(question).__name__}.")
-    # Lone surrogates (undecodable bytes in argv, \ud800 escapes in JSON) cannot be encoded for
-    # the tokenizer or a server: they are read as "?".
-    text = question.encode("utf-8", "replace").decode("utf-8").strip()
-    if not text:
-        raise QuestionError("The question is empty: type a question about the news corpus.")
-    if len(text) > max_chars:
-        raise QuestionError(
-            f"The question is {len(text)} characters long; the limit is {max_chars} "
-            "(RAG_MAX_QUESTION_CHARS). Shorten it to the point you want answered."
-        )
-    return text
 
 
 class Engine:

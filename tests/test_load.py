@@ -14,16 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from bench.load_bench import (
-    LOCAL_CONVERSATIONS,
-    check_all,
-    conversations,
-    latency,
-    reference_answers,
-    run_load,
-    serve,
-    table,
-)
+from bench.load_bench import check_all, latency, reference_answers, run_load, serve, table
+from bench.load_conversations import LOCAL_CONVERSATIONS, conversations
 from rag.api import chain_for
 from rag.config import PROJECT_ROOT
 from tests.fakes import engine_like

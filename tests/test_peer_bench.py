@@ -1,10 +1,11 @@
-"""bench/peer_bench.py without models: its command line, question choice and report table."""
+"""bench/peer_bench.py (and its report, bench/peer_report.py) without models: its command line,
+question choice and report table."""
 
 from __future__ import annotations
 
 import pytest
 
-from bench import peer_bench
+from bench import peer_bench, peer_report
 
 
 def test_arguments_and_their_checks():
@@ -66,10 +67,10 @@ def test_summary_table_has_ratios():
             for k in ("newsdesk_none", "newsdesk_local", "baseline_retrieve", "baseline_answer")
         },
     }
-    result["summary"] = peer_bench.summarize(result)
-    table = peer_bench.markdown(result)
+    result["summary"] = peer_report.summarize(result)
+    table = peer_report.markdown(result)
     assert "| index build, cold, in-process (s) | 10.0 | 40.0 | 4.00x |" in table
     assert "| LLM calls per answer (mean) | 1.00 | 2.00 | 2.00x |" in table
     assert "| peak RSS, both (MB) | 1500 | 1500 | 1.00x |" in table
     assert "llama.cpp server flags: the same for both" in table
-    assert peer_bench.ratio(0.0, 1.0) == "-" and peer_bench.ratio(2.0, 1.0) == "0.50x"
+    assert peer_report.ratio(0.0, 1.0) == "-" and peer_report.ratio(2.0, 1.0) == "0.50x"

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from bench import synth
 from index.loading import load_folder
-from index.pipeline import chunk_corpus
+from index.records import chunk_corpus
 
 
 def _files(folder: Path) -> dict[str, bytes]:
