@@ -98,7 +98,7 @@ def evaluate_scores(
     def part(idx: list[int]) -> tuple[list[float], list[bool]]:
         return [scores[i] for i in idx], [pairs[i].supported for i in idx]
 
-    fitted = fit_threshold(*part(fit))
+    fitted = fit_threshold(*part(fit)) if fit else configured
     report: dict[str, Any] = {"configured_threshold": configured, "fitted_threshold": fitted}
     for name, idx in (("fit", fit), ("test", test)):
         s, y = part(idx)
@@ -155,9 +155,10 @@ def run_judge_eval(
     }
 
 
-def judge_pairs_for(chain: Any) -> dict[str, Any] | None:
-    """The claims eval with a chain's own generator and embedding model; None when the chain
-    has no language model (the extractive backend runs no judge)."""
+def judge_pairs_for(chain: Any, splits: tuple[str, ...] = ("fit", "test")) -> dict[str, Any] | None:
+    """The claims eval with a chain's own generator and embedding model, on the pairs of
+    `splits` (the gate needs the test half only; fitting needs both); None when the chain has
+    no language model (the extractive backend runs no judge)."""
     from rag.citations import support_matrix
     from rag.evidence import Evidence
     from rag.judge import ClaimJudge
@@ -173,8 +174,13 @@ def judge_pairs_for(chain: Any) -> dict[str, Any] | None:
         ev = Evidence(1, "", "", quote, 0, len(quote), 0.0, embed([quote])[0])
         return float(support_matrix([claim], [ev], embed)[0, 0])
 
+    pairs = [p for p in load_pairs() if p.split in splits]
     return run_judge_eval(
-        lambda c, q: judge.judge(c, q).probability, similarity, cfg.threshold, cfg.similarity_min
+        lambda c, q: judge.judge(c, q).probability,
+        similarity,
+        cfg.threshold,
+        cfg.similarity_min,
+        pairs,
     )
 
 
@@ -192,13 +198,18 @@ def headline(report: dict[str, Any]) -> dict[str, float | None]:
 
 def judge_table(report: dict[str, Any]) -> str:
     """A few lines for the terminal: judge and similarity on both halves."""
-    lines = [
-        f"claims judge (configured threshold {report['judge']['configured_threshold']}, "
-        f"fitted on the fit half {report['judge']['fitted_threshold']:.3f})"
-    ]
+    j = report["judge"]
+    fitted = (
+        f"fitted on the fit half {j['fitted_threshold']:.3f}"
+        if j["fit"]["at_configured"]["n"]
+        else "test half only"
+    )
+    lines = [f"claims judge (configured threshold {j['configured_threshold']}, {fitted})"]
     for name in ("judge", "similarity"):
         for half in ("fit", "test"):
             r = report[name][half]
+            if not r["at_configured"]["n"]:
+                continue
             a = r["at_configured"]
             lines.append(
                 f"  {name:10} {half:4} AUC {_f(r['auc'])}  P {_f(a['precision'])}  "

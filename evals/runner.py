@@ -141,7 +141,8 @@ def run_eval(
     chain = rag.api.chain_for(engine)
     chain.generator()  # starts the local server once, outside the timings
     warmup = time.perf_counter() - started
-    judge_report = judge_pairs_for(chain) if judge_pairs else None
+    # The gate reads the test half only; `rag eval --judge` runs both to fit the threshold.
+    judge_report = judge_pairs_for(chain, ("test",)) if judge_pairs else None
     if progress and judge_report is not None:
         print(judge_table(judge_report))
 

@@ -174,3 +174,14 @@ def test_a_server_without_logprobs_leaves_the_similarity_verdicts():
         checked, np.ones((1, len(evidence))), evidence
     )
     assert kept == checked and kept[0].support == {}
+
+
+def test_a_test_half_only_run_reports_the_test_half_and_fits_nothing():
+    from evals.judge_eval import judge_table, run_judge_eval
+
+    pairs = [p for p in load_pairs() if p.split == "test"]
+    report = run_judge_eval(lambda c, q: 0.9 if c in q else 0.1, lambda c, q: 0.5, 0.5, 0.45, pairs)
+    assert report["judge"]["fitted_threshold"] == 0.5
+    assert report["judge"]["test"]["at_configured"]["n"] == len(pairs)
+    table = judge_table(report)
+    assert "test half only" in table and " fit " not in table
