@@ -48,8 +48,10 @@ def build(home: Path, chunks: int) -> tuple[Engine, list[synth.Article]]:
     articles = [synth.generate_article(SEED, n) for n in range(count)]
     if not corpus.exists():
         synth.write_corpus(corpus, count, SEED)
-    engine = Engine(Settings(home=home / "rag", corpus=corpus))
-    engine.__dict__["embed_model"] = cached_embedding(MiniLMEmbedding(embed_batch_size=32))
+    engine = Engine(
+        Settings(home=home / "rag", corpus=corpus),
+        embed_model=cached_embedding(MiniLMEmbedding(embed_batch_size=32)),
+    )
     started = time.perf_counter()
     report = engine.index(progress=False)
     print(f"{report.summary()} (wall {time.perf_counter() - started:.0f} s)")

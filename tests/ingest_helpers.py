@@ -19,14 +19,9 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures" / "news"
 @contextmanager
 def bound_engine(home: Path, corpus: Path, embed_model: Any, **settings: Any) -> Iterator[Engine]:
     """An Engine over `corpus` with its data in `home`, used by rag.* inside the block."""
-    engine = Engine(Settings(home=home, corpus=corpus, **settings))
-    engine.__dict__["embed_model"] = embed_model
-    previous = rag.api._engine
-    rag.api._engine = engine
-    try:
+    engine = Engine(Settings(home=home, corpus=corpus, **settings), embed_model=embed_model)
+    with rag.using(engine):
         yield engine
-    finally:
-        rag.api._engine = previous
 
 
 def snapshot(engine: Engine) -> tuple[list[tuple[str, str]], list[str], list[str]]:

@@ -4,6 +4,7 @@ only ui/ imports gradio, bench/ and tests/ stay outside the product."""
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 from rag.config import PROJECT_ROOT
@@ -72,3 +73,22 @@ def test_the_checker_sees_a_wrong_arrow(tmp_path: Path) -> None:
 def test_every_package_is_checked() -> None:
     seen = {p.relative_to(PROJECT_ROOT).parts[0] for p in modules()}
     assert seen == set(PACKAGES)
+
+
+# Writes that reach into the product's private state instead of its public seams
+# (Engine(settings, embed_model=...), rag.using(engine), AnswerChain(engine, generator)).
+PRIVATE_WRITES = re.compile(
+    r"__dict__\[|rag\.api\._engine\s*=|\._generator(_ready|_error)?\s*=|\._keyword\s*="
+)
+
+
+def test_no_test_or_bench_writes_private_attributes_of_the_product() -> None:
+    found = []
+    for folder in ("tests", "bench"):
+        for path in sorted((PROJECT_ROOT / folder).rglob("*.py")):
+            if path.name == "test_architecture.py":
+                continue
+            for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+                if PRIVATE_WRITES.search(line):
+                    found.append(f"{path.relative_to(PROJECT_ROOT)}:{n}: {line.strip()}")
+    assert found == []

@@ -41,8 +41,9 @@ def dated_engine(tmp_path_factory, embed_model) -> Engine:
         for name, (o, d) in META.items()
     }
     (corpus / "metadata.json").write_text(json.dumps(metadata), encoding="utf-8")
-    engine = Engine(Settings(home=tmp_path_factory.mktemp("dated-home"), corpus=corpus))
-    engine.__dict__["embed_model"] = embed_model
+    engine = Engine(
+        Settings(home=tmp_path_factory.mktemp("dated-home"), corpus=corpus), embed_model=embed_model
+    )
     engine.index(progress=False)
     return engine
 
@@ -107,9 +108,7 @@ def test_undated_articles_never_pass_a_date_filter(dated_engine):
 
 
 def test_public_retrieve_takes_filters_and_its_default_top_k(dated_engine):
-    previous = rag.api._engine
-    rag.api._engine = dated_engine
-    try:
+    with rag.using(dated_engine):
         passages = rag.retrieve(QUESTION, filters={"outlets": ["El Pais"]})
         assert len(passages) == dated_engine.settings.top_k
         assert {(p.outlet, p.date) for p in passages} == {("El Pais", "2025-05-19")}
@@ -117,8 +116,6 @@ def test_public_retrieve_takes_filters_and_its_default_top_k(dated_engine):
             rag.retrieve(QUESTION, filters={"authors": ["Steve Rosenberg"]})
         with pytest.raises(rag.QuestionError, match="'16 May'"):
             rag.ask(QUESTION, filters={"since": "16 May"})
-    finally:
-        rag.api._engine = previous
 
 
 def test_a_filter_that_matches_nothing_retrieves_nothing(dated_engine):
@@ -190,8 +187,7 @@ def test_bad_filters_name_what_is_wrong(filters, named):
 def test_cli_filters_and_outlet_date_in_the_output(dated_engine, monkeypatch, capsys):
     monkeypatch.setenv("RAG_HOME", str(dated_engine.settings.home))
     monkeypatch.setenv("RAG_CORPUS", str(dated_engine.settings.corpus))
-    previous = rag.api._engine
-    try:
+    with rag.using():  # whatever the CLI configures is undone at the end
         args = ["search", QUESTION, "-k", "3", "--outlet", "BBC", "--outlet", "El Pais"]
         assert main([*args, "--since", "2025-05-20"]) == 0
         out = capsys.readouterr().out
@@ -199,8 +195,6 @@ def test_cli_filters_and_outlet_date_in_the_output(dated_engine, monkeypatch, ca
         assert "also in: 005_wire_copy.txt AP, 2025-05-25" in out
         assert main(["search", QUESTION, "--until", "2025-5-19"]) == 2
         assert "'2025-5-19'" in capsys.readouterr().err
-    finally:
-        rag.api._engine = previous
 
 
 def test_changed_metadata_reaches_the_index_without_embedding(tmp_path, embed_model):
@@ -210,8 +204,7 @@ def test_changed_metadata_reaches_the_index_without_embedding(tmp_path, embed_mo
     (corpus / "b.txt").write_text("The weather in Moscow was cold and grey all week.\n")
     sidecar = corpus / "metadata.json"
     sidecar.write_text(json.dumps({"a.txt": {"outlet": "BBC", "date": "2025-05-16"}}))
-    engine = Engine(Settings(home=tmp_path / "home", corpus=corpus))
-    engine.__dict__["embed_model"] = embed_model
+    engine = Engine(Settings(home=tmp_path / "home", corpus=corpus), embed_model=embed_model)
     engine.index(progress=False)
     assert [p.source for p in engine.retrieve("ceasefire", 2, {"outlets": ["BBC"]})] == ["a.txt"]
     sidecar.write_text(json.dumps({"b.txt": {"outlet": "BBC", "date": "2025-05-18"}}))

@@ -21,13 +21,12 @@ QUESTION = "How much will the Alcântara desalination plant cost?"
 @pytest.fixture()
 def engine(small_corpus, tmp_path, embed_model):
     """The public API bound to an indexed copy of two shipped articles."""
-    engine = Engine(Settings(home=tmp_path / "home", corpus=small_corpus, llm="none"))
-    engine.__dict__["embed_model"] = embed_model
+    engine = Engine(
+        Settings(home=tmp_path / "home", corpus=small_corpus, llm="none"), embed_model=embed_model
+    )
     engine.index(progress=False)
-    previous = rag.api._engine
-    rag.api._engine = engine
-    yield engine
-    rag.api._engine = previous
+    with rag.using(engine):
+        yield engine
 
 
 def last(updates):

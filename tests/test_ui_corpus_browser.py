@@ -35,13 +35,12 @@ def writable_engine(tmp_path_factory, embed_model) -> Iterator[Engine]:
     root = tmp_path_factory.mktemp("ui-corpus")
     corpus = root / "corpus"
     shutil.copytree(PROJECT_ROOT / "corpus", corpus)
-    engine = Engine(Settings(home=root / "home", corpus=corpus, llm="none"))
-    engine.__dict__["embed_model"] = embed_model
+    engine = Engine(
+        Settings(home=root / "home", corpus=corpus, llm="none"), embed_model=embed_model
+    )
     engine.index(progress=False)
-    previous = rag.api._engine
-    rag.api._engine = engine
-    yield engine
-    rag.api._engine = previous
+    with rag.using(engine):
+        yield engine
 
 
 def serve(monkeypatch: pytest.MonkeyPatch, password: str | None) -> object:
