@@ -32,4 +32,4 @@ lint: setup
 test: setup lint
 	$(VENV)/bin/python -m pytest -q
 	$(VENV)/bin/rag eval --llm none
-	$(VENV)/bin/rag eval --llm local
+	$(VENV)/bin/rag eval --llm local --per-type 8

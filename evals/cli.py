@@ -80,6 +80,7 @@ def run_from_args(args: argparse.Namespace) -> int:
         thresholds=args.thresholds or THRESHOLDS_PATH,
         qa_file=qa_file,
         judge_pairs=not args.no_judge,
+        gate_table=_sample_table(args, settings.llm_backend),
     )
     if args.quiet:
         print(results["report_dir"])
@@ -92,6 +93,14 @@ def run_from_args(args: argparse.Namespace) -> int:
         )
         return 1
     return 0
+
+
+def _sample_table(args: argparse.Namespace, backend: str) -> str | None:
+    """The thresholds table of a fixed stratified sample (`--per-type N` and nothing else), so
+    CI can gate a shorter run; None for any other selection."""
+    if args.per_type and not (args.ids or args.types or args.limit or args.qa):
+        return f"{backend}-per-type-{args.per_type}"
+    return None
 
 
 def _judge_only(args: argparse.Namespace) -> int:

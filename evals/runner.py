@@ -55,14 +55,22 @@ def answer_items(
 
 
 def gate(
-    overall: dict[str, Any], backend: str, subset: bool, path: Path | None = THRESHOLDS_PATH
+    overall: dict[str, Any],
+    backend: str,
+    subset: bool,
+    path: Path | None = THRESHOLDS_PATH,
+    table: str | None = None,
 ) -> dict[str, Any]:
-    """The thresholds of `backend` and which of them the run fails (none when `path` is None)."""
+    """The thresholds of `table` (default: `backend`'s, for a full run; a fixed sample has a
+    table of its own, e.g. [local-per-type-8]) and which of them the run fails (none when `path`
+    is None)."""
     if path is None:
         why = "this system has no thresholds (a baseline)."
         return {"backend": backend, "values": {}, "checked": False, "why_not": why}
-    values = load_thresholds(backend, path)
-    if subset:
+    values = load_thresholds(table or backend, path)
+    if table:
+        backend = table
+    elif subset:
         why = "the run covers a subset of the Q&A set; thresholds are set for all of it."
         return {"backend": backend, "values": values, "checked": False, "why_not": why}
     if not values:
@@ -89,7 +97,9 @@ def build_results(
     return {
         "meta": meta,
         "metrics": metrics,
-        "thresholds": gate(metrics["overall"], meta["backend"], meta["subset"], thresholds),
+        "thresholds": gate(
+            metrics["overall"], meta["backend"], meta["subset"], thresholds, meta.get("gate_table")
+        ),
         "rows": rows,
     }
 
@@ -115,6 +125,7 @@ def run_eval(
     thresholds: Path = THRESHOLDS_PATH,
     qa_file: Path = QA_PATH,
     judge_pairs: bool = True,
+    gate_table: str | None = None,
 ) -> dict[str, Any]:
     """Answer every item with rag.ask (history included), score it and write a report.
 
@@ -127,6 +138,8 @@ def run_eval(
         thresholds: the thresholds file.
         qa_file: where the items came from (recorded in the report).
         judge_pairs: also run the claims judge on evals/claims.jsonl (LLM backends only).
+        gate_table: the thresholds table of a fixed sample (e.g. "local-per-type-8"); None: the
+            backend's table, checked on full runs only.
     Returns:
         The results: meta, metrics (overall and by type), thresholds verdict, per-item rows,
         and `report_dir` when a report was written.
@@ -164,6 +177,7 @@ def run_eval(
         "questions": len(rows),
         "qa_file": str(qa_file),
         "subset": subset,
+        "gate_table": gate_table,
         "settings": _settings_summary(engine.settings),
         "seconds": time.perf_counter() - started,
         "warmup_seconds": warmup,

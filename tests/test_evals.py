@@ -320,3 +320,15 @@ def test_runner_end_to_end_with_no_llm(corpus_engine, tmp_path, monkeypatch):
     overall = results["metrics"]["overall"]
     assert overall["hit_at_5"] == 1.0 and overall["support_rate"] > 0.9
     assert results["thresholds"]["checked"] is False
+
+
+def test_a_fixed_sample_is_gated_by_its_own_table(tmp_path):
+    from evals.runner import gate
+
+    path = tmp_path / "t.toml"
+    path.write_text("[local]\nhit_at_1 = 0.9\n\n[local-per-type-8]\nhit_at_1 = 0.5\n")
+    overall = {"hit_at_1": 0.6}
+    assert gate(overall, "local", True, path)["checked"] is False  # a subset: [local] not used
+    sample = gate(overall, "local", True, path, "local-per-type-8")
+    assert sample["checked"] and sample["failures"] == []
+    assert gate({"hit_at_1": 0.4}, "local", True, path, "local-per-type-8")["failures"]
