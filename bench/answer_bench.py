@@ -26,11 +26,6 @@ from rag.engine import Engine
 RESULTS = Path(__file__).parent / "results"
 
 
-def pct(values: list[float], q: float) -> float:
-    """The q-th percentile (bench.common.percentile)."""
-    return percentile(values, q)
-
-
 def prompt_tokens(engine: Engine, question: str) -> int:
     """Tokens of the answer prompt as the local server counts them (chat template included)."""
     chain = rag.api.chain_for(engine)
@@ -75,12 +70,12 @@ def run(backend: str, limit: int) -> dict:
     return {
         "backend": backend,
         "questions": len(rows),
-        "first_token_p50": pct(firsts, 50),
-        "first_token_p95": pct(firsts, 95),
-        "total_p50": pct(totals, 50),
-        "total_p95": pct(totals, 95),
-        "retrieve_p50": pct([r["retrieve"] for r in rows], 50),
-        "judge_p50": pct([r["judge"] for r in rows], 50),
+        "first_token_p50": percentile(firsts, 50),
+        "first_token_p95": percentile(firsts, 95),
+        "total_p50": percentile(totals, 50),
+        "total_p95": percentile(totals, 95),
+        "retrieve_p50": percentile([r["retrieve"] for r in rows], 50),
+        "judge_p50": percentile([r["judge"] for r in rows], 50),
         "prompt_tokens_mean": statistics.mean(tokens) if tokens else 0,
         "rows": rows,
     }

@@ -7,17 +7,17 @@ them over per-question rows.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Iterable, Sequence
 
-_MARKERS = re.compile(r"\[\d+(?:\s*,\s*\d+)*\]")
+from rag.claims import MARKER
+
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-"})
 
 
 def normalize_text(text: str) -> str:
     """Lower case, citation markers removed, typographic quotes and dashes made plain,
     whitespace collapsed: the form key facts are matched against."""
-    text = _MARKERS.sub(" ", text).translate(_QUOTES).lower()
+    text = MARKER.sub(" ", text).translate(_QUOTES).lower()
     return " ".join(text.split())
 
 

@@ -9,11 +9,9 @@ sanitizes, but nothing here relies on it.
 from __future__ import annotations
 
 import html
-import re
 
 from rag import Answer, Citation, Passage
-
-MARKER = re.compile(r"\[(\d+)\]")
+from rag.claims import MARKER
 
 # One pass over the text: HTML's special characters, then the ones Markdown (and Gradio's
 # LaTeX rendering) would interpret, as character references. A single `str.translate` never

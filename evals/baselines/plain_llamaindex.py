@@ -28,6 +28,7 @@ from llama_index.core.schema import NodeWithScore, QueryBundle
 from pydantic import PrivateAttr
 
 from rag.citations import normalize_markers
+from rag.claims import markers_in
 from rag.types import Answer, Citation, Passage
 
 TOP_K = 5  # the same number of retrieved chunks as Newsdesk's top_k
@@ -101,7 +102,7 @@ def to_answer(
     """A llama-index response as a `rag.Answer`: "[n]" / "Source n" markers become Citations of
     source_nodes[n-1]; refused when the text says it cannot answer or cites nothing valid."""
     text = normalize_markers(raw).strip()
-    cited = sorted({int(n) for n in re.findall(r"\[(\d+)\]", text)})
+    cited = sorted(set(markers_in(text)))
     citations = []
     for n in cited:
         if 1 <= n <= len(source_nodes):
