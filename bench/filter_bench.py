@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from bench import synth
-from bench.answer_bench import pct
+from bench.common import percentile as pct
 from bench.scale_embedding import cached_embedding
 from index.embedding import MiniLMEmbedding
 from index.loading import date_number

@@ -9,7 +9,7 @@ SYSTEMS = ("newsdesk", "baseline")
 
 def stats(values: list[float]) -> dict[str, float]:
     """p50 / p95 (0 when empty)."""
-    from bench.answer_bench import pct
+    from bench.common import percentile as pct
 
     return {"p50": pct(values, 50), "p95": pct(values, 95), "n": len(values)}
 
