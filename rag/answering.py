@@ -46,21 +46,7 @@ def extractive_answer(
     best = ranked[0].score
     chosen = [e for e in ranked[:sentences] if e.score >= best - margin]
     text = " ".join(f"{' '.join(e.text.split())} [{n}]" for n, e in enumerate(chosen, 1))
-    citations = [
-        Citation(
-            n,
-            e.source,
-            e.title,
-            e.text,
-            e.start,
-            e.end,
-            outlet=e.outlet,
-            date=e.date,
-            url=e.url,
-            also_in=e.also_in,
-        )  # fmt: skip
-        for n, e in enumerate(chosen, 1)
-    ]
+    citations = [e.citation(n) for n, e in enumerate(chosen, 1)]
     return text, citations
 
 
@@ -78,20 +64,7 @@ def answer_messages(question: str, evidence: list[Evidence]) -> list[dict[str, s
 
 def as_passages(evidence: list[Evidence]) -> list[Passage]:
     """The evidence shown, as Passages (for Answer.evidence and the evals)."""
-    return [
-        Passage(
-            e.source,
-            e.title,
-            e.text,
-            e.score,
-            e.start,
-            e.end,
-            outlet=e.outlet,
-            date=e.date,
-            url=e.url,
-        )  # fmt: skip
-        for e in evidence
-    ]
+    return [e.passage() for e in evidence]
 
 
 class AnswerChain:

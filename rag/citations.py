@@ -134,17 +134,5 @@ def render(checked: list[CheckedSentence], evidence: list[Evidence]) -> tuple[st
         ev = evidence[old - 1]
         judged = [s.support[old] for s in checked if s.support.get(old) is not None]
         support = min(judged) if judged else None  # type: ignore[type-var]
-        citations.append(
-            Citation(
-                new,
-                ev.source,
-                ev.title,
-                ev.text,
-                ev.start,
-                ev.end,
-                outlet=ev.outlet,
-                date=ev.date,
-                support=support,
-            )
-        )
+        citations.append(ev.citation(new, support))
     return text, citations

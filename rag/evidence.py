@@ -20,7 +20,7 @@ import numpy as np
 from index.keyword import tokenize
 from rag.config import EvidenceSettings
 from rag.injection import addresses_the_model
-from rag.types import Passage
+from rag.types import Citation, Passage
 
 SHORT_SENTENCE_WORDS = 8  # a shorter sentence is quoted together with the one before it
 
@@ -59,6 +59,21 @@ class Evidence:
     url: str = ""
     also_in: tuple[dict[str, str], ...] = ()
     relevance: float = 0.0  # topical match alone (cosine + word overlap): the refusal gate's
+
+    def citation(self, marker: int, support: float | None = None) -> Citation:
+        """This sentence as the Citation numbered `marker` (its quote is the sentence)."""
+        return Citation(
+            marker, self.source, self.title, self.text, self.start, self.end,
+            outlet=self.outlet, date=self.date, url=self.url, support=support,
+            also_in=self.also_in,
+        )  # fmt: skip
+
+    def passage(self) -> Passage:
+        """This sentence as a Passage (Answer.evidence: what the model was shown)."""
+        return Passage(
+            self.source, self.title, self.text, self.score, self.start, self.end,
+            outlet=self.outlet, date=self.date, url=self.url,
+        )  # fmt: skip
 
     def label(self) -> str:
         """How the prompt shows it: its number and its text on one line."""
