@@ -14,18 +14,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from index.fetch import FetchError, fetch_page
-from index.formats import ExtractionError
 from index.loading import (
     ITEM_SEPARATOR,
     METADATA_FILE,
     extract_file,
-    read_article_text,
     supported_suffixes,
 )
 from index.texts import TextStore
 from rag.adding import Adder, AddReport, set_sidecar
 from rag.engine import Engine
-from rag.errors import RagError
+from rag.errors import QuestionError, RagError
 from rag.naming import name_from_url
 
 # One change to the corpus at a time (two chat tabs uploading at once), so the duplicate and
@@ -191,13 +189,11 @@ def article_text(source: str) -> str:
         `article_text(c.source)[c.start:c.end] == c.quote` for every Citation c.
     """
     engine = _engine()
-    name = source.partition(ITEM_SEPARATOR)[0]
-    path = _corpus_path(engine, name)
+    _corpus_path(engine, source.partition(ITEM_SEPARATOR)[0])  # a name must stay in the corpus
     try:
-        texts = engine.settings.texts_path
-        return read_article_text(path.parent, path.name + source[len(name) :], texts)
-    except (KeyError, ExtractionError) as exc:
-        raise LibraryError(f"{source!r} is not a readable article ({exc}).") from exc
+        return engine.article_text(source)
+    except QuestionError as exc:
+        raise LibraryError(str(exc)) from exc
 
 
 @dataclass(frozen=True)
