@@ -38,9 +38,14 @@ Standalone question:"""
 # The entailment judge (rag/judge.py): one yes/no token, P(yes) read from its logprobs. Measured
 # on the embedded 1.5B model (issue 10): "Does the passage state the claim?" gave P(yes) near 0
 # for supported and unsupported claims alike; this wording separated them (AUC 0.92).
-JUDGE_SYSTEM = "You are a strict fact checker."
+# The judge is sent under ANSWER_SYSTEM, its role in the user turn: llama.cpp keeps one prompt
+# prefix per slot, and a judge with its own system prompt evicted the answer's cached system
+# prompt, so every next answer re-read it (about 4.5 s of its first token on 2 cores).
+JUDGE_SYSTEM = ANSWER_SYSTEM
 
-JUDGE_USER = """Passage: {passage}
+JUDGE_USER = """You are now a strict fact checker.
+
+Passage: {passage}
 
 Claim: {claim}
 
