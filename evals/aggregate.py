@@ -101,8 +101,21 @@ def group_metrics(rows: Sequence[Row]) -> dict[str, Any]:
         values[name], counts[name] = _rate(subset, value)
     values["counts"] = counts
     values["n"] = len(rows)
+    values["refusals"] = refusal_reasons(rows)
     values["latency"] = latency(rows)
     return values
+
+
+def refusal_reasons(rows: Sequence[Row]) -> dict[str, dict[str, int]]:
+    """How many refusals each step made (Answer.refusal), among answerable questions (false
+    refusals) and unanswerable ones (right refusals): what each refusal gate earns and costs."""
+    result: dict[str, dict[str, int]] = {"answerable": {}, "unanswerable": {}}
+    for r in rows:
+        if r["refused"] and not r["error"]:
+            side = result["answerable" if r["answerable"] else "unanswerable"]
+            reason = r.get("refusal") or "unknown"
+            side[reason] = side.get(reason, 0) + 1
+    return result
 
 
 def latency(rows: Sequence[Row]) -> dict[str, dict[str, float | None]]:

@@ -112,6 +112,14 @@ def summary_markdown(results: dict[str, Any]) -> str:
     lines += ["", "## Latency (seconds)", "", "| stage | p50 | p95 |", "|---|---|---|"]
     for stage, q in overall["latency"].items():
         lines.append(f"| {stage} | {fmt(q['p50'], 2)} | {fmt(q['p95'], 2)} |")
+    lines += ["", "## Refusals by step (Answer.refusal)", ""]
+    lines += ["| step | answerable (false) | unanswerable (right) |", "|---|---|---|"]
+    refusals = overall.get("refusals", {"answerable": {}, "unanswerable": {}})
+    for step in sorted(set(refusals["answerable"]) | set(refusals["unanswerable"])):
+        lines.append(
+            f"| {step} | {refusals['answerable'].get(step, 0)} | "
+            f"{refusals['unanswerable'].get(step, 0)} |"
+        )
     lines += ["", "## Quality gates", ""]
     if not gate["checked"]:
         lines.append(f"Not checked: {gate['why_not']}")

@@ -143,6 +143,7 @@ def score_answer(
         "error": error,
         "text": answer.text,
         "refused": bool(answer.refused),
+        "refusal": answer.refusal,
         "backend": answer.backend,
         "timings": dict(answer.timings),
         "citations": [

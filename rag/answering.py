@@ -169,6 +169,7 @@ class AnswerChain:
             run.evidence = self.gather(run.query, vector, run.passages)
         best = max((e.relevance for e in run.evidence), default=None)
         if best is None or best < self.settings.relevance_min:
+            run.refusal = "off-topic"
             yield run.answer("", [])
             return
         with run.stage("generate"):
@@ -182,6 +183,7 @@ class AnswerChain:
             yield run.answer(text, citations)
             return
         if NOT_IN_SOURCES.lower() in raw.lower():
+            run.refusal = "not-in-sources"
             yield run.answer("", [])
             return
         yield run.answer(*self._checked(raw, generator, run))
@@ -212,10 +214,12 @@ class AnswerChain:
         when nothing is left or the answer only restates the question."""
         with run.stage("verify"):
             checked, similarity = self.verify(raw, run.evidence)
+        run.refusal = "uncited" if not any(c.markers for c in checked) else "unsupported"
         with run.stage("judge"):
             checked = self.judge(checked, similarity, run.evidence, generator)
         text, citations = render(checked, run.evidence)
-        if not adds_grounded_content(run.query, checked, run.evidence):
+        if citations and not adds_grounded_content(run.query, checked, run.evidence):
+            run.refusal = "restates-question"
             citations = []
         return text, citations
 
@@ -238,6 +242,7 @@ class _Run:
     note: str = ""  # the time window applied, if any
     passages: list[Passage] = field(default_factory=list)
     evidence: list[Evidence] = field(default_factory=list)
+    refusal: str = ""  # which step refuses, if the answer ends with no citation
 
     def elapsed(self) -> float:
         return time.perf_counter() - self.started
@@ -258,8 +263,17 @@ class _Run:
         query = f"{self.query} [{self.note}]" if self.note else self.query
         shown = as_passages(self.evidence)
         if not citations:
+            reason = self.refusal or "uncited"
             return Answer(
-                REFUSAL_TEXT, [], True, self.timings, self.backend, self.passages, query, shown
+                REFUSAL_TEXT,
+                [],
+                True,
+                self.timings,
+                self.backend,
+                self.passages,
+                query,
+                shown,
+                reason,
             )
         return Answer(
             text, citations, False, self.timings, self.backend, self.passages, query, shown

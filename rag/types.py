@@ -56,6 +56,13 @@ class Citation:
         return {**asdict(self), "also_in": [dict(c) for c in self.also_in]}
 
 
+# Answer.refusal: which step refused. "off-topic": no evidence is about the question (relevance
+# gate); "not-in-sources": the model said the evidence does not hold the answer; "uncited": no
+# claim cited any evidence; "unsupported": the judge accepted no claim; "restates-question": the
+# claims left add nothing the question did not already say (grounding gate).
+REFUSAL_REASONS = ("off-topic", "not-in-sources", "uncited", "unsupported", "restates-question")
+
+
 @dataclass
 class Answer:
     """An answer with inline [n] markers, one Citation per marker."""
@@ -68,6 +75,8 @@ class Answer:
     passages: list[Passage] = field(default_factory=list)
     query: str = ""  # the standalone question retrieval ran (after condensing a follow-up)
     evidence: list[Passage] = field(default_factory=list)  # what the generator was shown
+    # Why a refused answer was refused (one of REFUSAL_REASONS), "" when answered.
+    refusal: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready fields (retrieved passages included)."""
@@ -80,4 +89,5 @@ class Answer:
             "passages": [p.to_dict() for p in self.passages],
             "query": self.query,
             "evidence": [e.to_dict() for e in self.evidence],
+            "refusal": self.refusal,
         }

@@ -5,6 +5,7 @@ import pytest
 import rag
 from rag.condense import check_history, heuristic_standalone
 from rag.prompts import NOT_IN_SOURCES, REFUSAL_TEXT
+from rag.types import REFUSAL_REASONS
 from tests.fakes import ScriptedGenerator, use
 from tests.helpers import assert_citations_valid
 
@@ -43,6 +44,7 @@ def test_model_saying_not_in_sources_is_a_refusal(chain):
     use(chain, ScriptedGenerator(NOT_IN_SOURCES))
     answer = rag.ask(MEDINSKY)
     assert answer.refused and answer.citations == [] and answer.text == REFUSAL_TEXT
+    assert answer.refusal == "not-in-sources" and answer.to_dict()["refusal"] == "not-in-sources"
 
 
 def test_off_topic_question_is_refused_before_generation(chain):
@@ -50,7 +52,7 @@ def test_off_topic_question_is_refused_before_generation(chain):
     use(chain, generator)
     answer = rag.ask("What is the recipe for a good sourdough bread starter?")
     assert answer.refused and answer.citations == []
-    assert generator.messages == []
+    assert generator.messages == [] and answer.refusal == "off-topic"
 
 
 def test_server_dying_mid_stream_falls_back_to_extractive(chain, api_engine):
@@ -121,6 +123,36 @@ def test_answer_without_grounded_new_content_is_refused(chain, api_engine, reply
     use(chain, ScriptedGenerator(reply))
     answer = rag.ask(MEDINSKY)
     assert answer.refused and answer.citations == [] and answer.text == REFUSAL_TEXT
+    assert answer.refusal in REFUSAL_REASONS
+
+
+def test_restating_the_question_is_refused_by_the_grounding_gate(chain):
+    use(chain, ScriptedGenerator("Putin appointed someone to lead the Russian delegation [1]."))
+    answer = rag.ask(MEDINSKY)
+    assert answer.refused and answer.refusal == "restates-question"
+
+
+def test_every_claim_rejected_by_the_judge_is_an_unsupported_refusal(chain):
+    use(
+        chain,
+        ScriptedGenerator(
+            "Medinsky refused to lead any delegation and stayed in Moscow [1].", p_yes=0.01
+        ),
+    )
+    answer = rag.ask(MEDINSKY)
+    assert answer.refused and answer.refusal == "unsupported"
+
+
+def test_a_claim_tied_to_no_evidence_is_an_uncited_refusal(chain):
+    use(chain, ScriptedGenerator("Sergei Shoigu led the Ukrainian delegation in Geneva [1]."))
+    answer = rag.ask(MEDINSKY)
+    assert answer.refused and answer.refusal == "uncited"
+
+
+def test_an_answer_has_no_refusal_reason(chain):
+    use(chain, ScriptedGenerator("Vladimir Medinsky led the Russian delegation in Istanbul [1]."))
+    answer = rag.ask(MEDINSKY)
+    assert not answer.refused and answer.refusal == ""
 
 
 def test_not_specified_sentence_is_dropped_and_the_rest_kept(chain, api_engine):

@@ -120,6 +120,23 @@ def test_refusals_percentiles_and_means():
     assert metrics.mean([1, None, 3]) == 2 and metrics.mean([None]) is None
 
 
+def test_refusals_are_counted_by_the_step_that_refused():
+    from evals.aggregate import refusal_reasons
+
+    rows = [
+        {"refused": True, "error": None, "answerable": True, "refusal": "unsupported"},
+        {"refused": True, "error": None, "answerable": False, "refusal": "off-topic"},
+        {"refused": True, "error": None, "answerable": False, "refusal": "off-topic"},
+        {"refused": True, "error": "boom", "answerable": True, "refusal": ""},
+        {"refused": False, "error": None, "answerable": True, "refusal": ""},
+        {"refused": True, "error": None, "answerable": True},  # a report from before the field
+    ]
+    assert refusal_reasons(rows) == {
+        "answerable": {"unsupported": 1, "unknown": 1},
+        "unanswerable": {"off-topic": 2},
+    }
+
+
 # --- scoring one answer ---------------------------------------------------------------------
 
 

@@ -102,6 +102,8 @@ def test_status_line_shows_backend_and_timings():
     assert "retrieve 50 ms" in html and "generate 1.25 s" in html and "total 1.40 s" in html
     refused = render.status_html(rag.Answer("no", refused=True, backend="<i>x</i>"))
     assert "refused" in refused and "&lt;i&gt;" in refused
+    judged = render.status_html(rag.Answer("no", refused=True, refusal="unsupported"))
+    assert "refused: no claim passed the fact check" in judged
 
 
 def test_paragraph_context_is_the_line_around_the_quote():

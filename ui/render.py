@@ -156,13 +156,28 @@ def status_html(answer: Answer, applied: str = "") -> str:
     ]
     timings = " \u00b7 ".join(f"{label} {format_seconds(value)}" for label, value in stages)
     backend = html.escape(answer.backend or "unknown")
-    outcome = "refused: not in the corpus" if answer.refused else "answered"
+    outcome = f"refused: {refusal_reason(answer)}" if answer.refused else "answered"
     scope = f' \u00b7 <span class="nd-applied">filters: {applied}</span>' if applied else ""
     return status_line(
         f'{outcome} \u00b7 backend <span class="nd-backend">{backend}</span> \u00b7 {timings}'
         f"{scope}",
         "nd-status-refused" if answer.refused else "nd-status-ok",
     )
+
+
+# Answer.refusal in the user's words (rag/types.py REFUSAL_REASONS).
+REFUSAL_EXPLAINED = {
+    "off-topic": "no article is about this",
+    "not-in-sources": "the evidence does not hold the answer",
+    "uncited": "no claim could be tied to a source",
+    "unsupported": "no claim passed the fact check against its quote",
+    "restates-question": "the answer only restated the question",
+}
+
+
+def refusal_reason(answer: Answer) -> str:
+    """Why `answer` was refused, in words for the status line."""
+    return REFUSAL_EXPLAINED.get(answer.refusal, "not in the corpus")
 
 
 def status_line(inner_html: str, kind: str = "nd-status-idle") -> str:
