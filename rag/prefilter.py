@@ -4,7 +4,7 @@ The keyword index keeps every chunk's filter fields (source, outlet, date) and i
 records' ids, so the records a filter keeps are a numpy mask away. The vector side then asks
 Chroma for the nearest records among those ids (`query(ids=...)`) instead of a `where`: Chroma
 evaluates a `where` against its metadata store on every query, which at 10k chunks cost 0.2 s
-on the chunks and 0.5 s on the 66k sentences, while `ids=` took 10-60 ms, local or through a
+on the chunks and 0.5 s on the 66k sentences, while `ids=` took 10-90 ms, local or through a
 Chroma server, with the same results (ids and distances equal in every query compared; issue 12
 in docs/measurements.md). Both narrow to the same records as long as the keyword index and the
 store hold the same chunks, which every index run ends with (`rag index` repairs a run killed
