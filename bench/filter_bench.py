@@ -32,10 +32,10 @@ from bench import synth
 from bench.common import percentile as pct
 from bench.scale_embedding import cached_embedding
 from index.embedding import MiniLMEmbedding
-from index.loading import date_number
 from rag.config import Settings
 from rag.engine import Engine
 from rag.filters import Filters
+from rag.prefilter import filter_mask
 from rag.retrieval import MODES, HybridRetriever
 
 SEED = 1
@@ -81,10 +81,7 @@ def kept_share(engine: Engine, filters: Filters | None) -> float:
     """Share of the corpus' chunks that pass `filters`."""
     if filters is None:
         return 1.0
-    mask = engine.keyword().mask(
-        filters.sources, filters.outlets, date_number(filters.since), date_number(filters.until)
-    )
-    return float(mask.mean())
+    return float(filter_mask(engine.keyword(), filters).mean())
 
 
 def measure(engine: Engine, facts: list[synth.Fact], articles: list[synth.Article]) -> list:

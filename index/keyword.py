@@ -161,40 +161,58 @@ def tokenize(text: str) -> list[str]:
 FIELDS = ("source", "outlet", "date_num")
 
 
-def fingerprint(ids: list[str], fields: dict[str, list] | None = None) -> str:
-    """A digest of a set of chunk ids (and their filter fields): equal digests mean the index
-    covers the same chunks with the same metadata."""
+def fingerprint(
+    ids: list[str], fields: dict[str, list] | None = None, sentences: list[list[str]] | None = None
+) -> str:
+    """A digest of a set of chunk ids (and their filter fields and sentence ids): equal digests
+    mean the index covers the same chunks with the same metadata."""
     if not fields:
         return hashlib.sha256("\n".join(sorted(ids)).encode()).hexdigest()
-    rows = zip(ids, *(fields.get(f) or [""] * len(ids) for f in FIELDS), strict=True)
+    columns = [fields.get(f) or [""] * len(ids) for f in FIELDS]
+    if sentences is not None:
+        columns.append([" ".join(s) for s in sentences])
+    rows = zip(ids, *columns, strict=True)
     lines = sorted("\x00".join(map(str, row)) for row in rows)
     return hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
 
 class KeywordIndex:
-    """BM25 over chunks. `search` returns (chunk id, score) pairs, best first."""
+    """BM25 over chunks. `search` returns (chunk id, score) pairs, best first. Per chunk it
+    also keeps its `FIELDS` values and its sentence records' ids, so that a filtered search
+    knows the matching chunks and sentences without asking Chroma."""
 
     def __init__(
-        self, ids: list[str], model: bm25s.BM25 | None, fields: dict[str, list] | None = None
+        self,
+        ids: list[str],
+        model: bm25s.BM25 | None,
+        fields: dict[str, list] | None = None,
+        sentences: list[list[str]] | None = None,
     ) -> None:
         self.ids = ids
         self.model = model
         self.fields = {f: list((fields or {}).get(f) or [""] * len(ids)) for f in FIELDS}
         self.fields["date_num"] = [int(d or 0) for d in self.fields["date_num"]]
         self.has_fields = bool(fields)  # False for an index saved before filters existed
-        self.fingerprint = fingerprint(ids, self.fields if fields else None)
+        # None for an index saved before sentence ids were kept (filters then use Chroma `where`)
+        self.sentences = sentences if fields else None
+        self.fingerprint = fingerprint(ids, self.fields if fields else None, self.sentences)
         self._columns: dict[str, np.ndarray] | None = None
 
     @classmethod
     def build(
-        cls, ids: list[str], texts: list[str], fields: dict[str, list] | None = None
+        cls,
+        ids: list[str],
+        texts: list[str],
+        fields: dict[str, list] | None = None,
+        sentences: list[list[str]] | None = None,
     ) -> KeywordIndex:
-        """Index `texts` (one per id), with each chunk's `FIELDS` values for filtered search."""
+        """Index `texts` (one per id), with each chunk's `FIELDS` values and sentence record ids
+        for filtered search."""
         if not ids:
             return cls([], None)
         model = bm25s.BM25()
         model.index([tokenize(t) or [""] for t in texts], show_progress=False)
-        return cls(list(ids), model, fields)
+        return cls(list(ids), model, fields, sentences)
 
     def mask(
         self,
@@ -247,10 +265,9 @@ class KeywordIndex:
         tmp.mkdir(parents=True)
         if self.model is not None:
             self.model.save(str(tmp / "bm25"))
-        (tmp / "ids.json").write_text(
-            json.dumps({"fingerprint": self.fingerprint, "ids": self.ids, "fields": self.fields}),
-            encoding="utf-8",
-        )
+        meta: dict[str, object] = {"fingerprint": self.fingerprint, "ids": self.ids}
+        meta |= {"fields": self.fields, "sentences": self.sentences}
+        (tmp / "ids.json").write_text(json.dumps(meta), encoding="utf-8")
         old = folder.with_name(folder.name + ".old")
         shutil.rmtree(old, ignore_errors=True)
         if folder.exists():
@@ -267,4 +284,4 @@ class KeywordIndex:
             model = bm25s.BM25.load(str(folder / "bm25")) if meta["ids"] else None
         except (OSError, ValueError, KeyError):
             return None
-        return cls(meta["ids"], model, meta.get("fields"))
+        return cls(meta["ids"], model, meta.get("fields"), meta.get("sentences"))

@@ -26,7 +26,13 @@ from index.chunking import Chunk
 from index.duplicates import StoryConfig, group_stories
 from index.keyword import FIELDS, KeywordIndex, fingerprint
 from index.loading import Article
-from index.records import Record, chunk_corpus, chunk_records, sentence_records
+from index.records import (
+    Record,
+    chunk_corpus,
+    chunk_records,
+    sentence_ids_by_chunk,
+    sentence_records,
+)
 
 log = logging.getLogger(__name__)
 
@@ -211,7 +217,7 @@ def update_index(
     sentences = sync_collection(
         sentences_collection, sentence_rows, embed_model, "sentences", progress, batch, on_step
     )
-    update_keyword_index(keyword_dir, chunks, chunk_rows, on_step)
+    update_keyword_index(keyword_dir, chunks, chunk_rows, on_step, sentence_rows)
 
     return IndexReport(
         files=len(articles),
@@ -230,16 +236,18 @@ def update_keyword_index(
     chunks: list[Chunk],
     records: list[Record],
     on_step: IndexStep | None = None,
+    sentences: list[Record] | None = None,
 ) -> None:
     """Rebuild the keyword index in `keyword_dir` unless it already holds exactly `chunks` with
-    the filter fields of their `records`."""
+    the filter fields of their `records` and the ids of their `sentences` records."""
     ids = [c.id for c in chunks]
     fields = {f: [r.metadata[f] for r in records] for f in FIELDS}
+    sentence_ids = sentence_ids_by_chunk(chunks, sentences) if sentences is not None else None
     saved = KeywordIndex.load(keyword_dir)
-    if saved is not None and saved.fingerprint == fingerprint(ids, fields):
+    if saved is not None and saved.fingerprint == fingerprint(ids, fields, sentence_ids):
         return
     with step(on_step, "bm25_build") as built:
-        keyword = KeywordIndex.build(ids, [c.text for c in chunks], fields)
+        keyword = KeywordIndex.build(ids, [c.text for c in chunks], fields, sentence_ids)
         built.extend(ids)
     with step(on_step, "bm25_save") as saved_ids:
         keyword.save(keyword_dir)

@@ -81,3 +81,11 @@ def sentence_records(
             meta = {"source": c.source, "chunk_id": c.id, "start": start, "end": end, **fields}
             records.append(Record(sid, c.source, c.text[s:e], meta))
     return records
+
+
+def sentence_ids_by_chunk(chunks: list[Chunk], sentences: list[Record]) -> list[list[str]]:
+    """The ids of each chunk's sentence records, in the order of `chunks`."""
+    by_chunk: dict[str, list[str]] = {c.id: [] for c in chunks}
+    for record in sentences:
+        by_chunk[str(record.metadata["chunk_id"])].append(record.id)
+    return [by_chunk[c.id] for c in chunks]

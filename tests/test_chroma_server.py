@@ -2,9 +2,12 @@
 
 import pytest
 
+from index.keyword import KeywordIndex
 from index.store import StoreError, open_client
 from rag.config import Settings
 from rag.engine import Engine
+from rag.filters import Filters
+from rag.retrieval import HybridRetriever
 from tests.fakes import free_port
 from tests.helpers import ChromaServer
 
@@ -29,6 +32,15 @@ def test_index_and_retrieve_through_a_chroma_server(
     passages = engine.retrieve("Who did Putin appoint to lead the Russian delegation?")
     assert passages[0].source.startswith("003")
     assert engine.collection.count() == report.chunks
+    # A filter is sent as the matching ids (rag/prefilter.py) and ranks as the `where` does.
+    bbc, question = Filters(outlets=("BBC",)), "Who did Putin appoint?"
+    keyword = engine.keyword()
+    legacy = KeywordIndex(keyword.ids, keyword.model, keyword.fields)  # no sentence ids: `where`
+    where = HybridRetriever(engine.collection, engine.sentences, embed_model, legacy)
+    filtered = engine.retriever.retrieve(question, 5, filters=bbc)
+    assert engine.retriever.prefilter.usable and len(filtered) == 5
+    assert {p.source for p in filtered} == {"004_a06f00912a43195f.txt"}
+    assert [p.id for p in filtered] == [p.id for p in where.retrieve(question, 5, filters=bbc)]
 
 
 def test_dead_server_is_a_clear_error():

@@ -44,6 +44,11 @@ def _assert_consistent(engine: Engine) -> None:
     assert {m["chunk_id"] for m in sentences["metadatas"]} == set(stored["ids"])
     keyword = KeywordIndex.load(engine.settings.keyword_path)
     assert keyword is not None and set(keyword.ids) == set(stored["ids"])
+    rows = zip(sentences["ids"], sentences["metadatas"], strict=True)
+    owners = {s: m["chunk_id"] for s, m in rows}
+    assert keyword.sentences is not None  # filtered questions search among these ids
+    kept = {s: c for c, ids in zip(keyword.ids, keyword.sentences, strict=True) for s in ids}
+    assert kept == owners
 
 
 def test_rerun_change_and_delete(tmp_path, small_corpus, embed_model):
