@@ -186,7 +186,18 @@ class AnswerChain:
             run.refusal = "not-in-sources"
             yield run.answer("", [])
             return
-        yield run.answer(*self._checked(raw, generator, run))
+        text, citations = self._checked(raw, generator, run)
+        if (
+            not citations
+            and run.refusal in FALLBACK_REFUSALS
+            and self.settings.judge.extractive_fallback
+        ):
+            cfg = self.settings.evidence
+            text, citations = extractive_answer(
+                run.evidence, cfg.extractive_sentences, cfg.extractive_margin
+            )
+            run.backend += f" (extractive: no claim of the model held, {run.refusal})"
+        yield run.answer(text, citations)
 
     def _generate(self, generator: Generator | None, run: _Run) -> Iterator[str]:
         """Stream the generator's reply (redacted); returns the whole reply, "" when there is
@@ -229,6 +240,11 @@ class AnswerChain:
             if isinstance(item, Answer):
                 return item
         raise RagError("The answer chain ended without an answer.")  # unreachable by design
+
+
+# Refusals after generation that the extractive fallback (JudgeSettings.extractive_fallback)
+# answers instead: the model wrote nothing citable, or the judge accepted none of it.
+FALLBACK_REFUSALS = ("uncited", "unsupported")
 
 
 @dataclass

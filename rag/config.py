@@ -90,6 +90,11 @@ class JudgeSettings(BaseModel):
         0.6, ge=0, le=1, description="Least similarity for replacing a claim by its evidence."
     )
     min_fact_words: int = Field(3, ge=1, description="Fewer content words: connective text.")
+    extractive_fallback: bool = Field(
+        False,
+        description="When no claim of the model is cited or accepted, answer with the evidence "
+        "sentences verbatim (as the extractive backend does) instead of refusing.",
+    )
 
 
 class Settings(BaseSettings):

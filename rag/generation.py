@@ -111,7 +111,7 @@ class ChatGenerator:
                 if text:
                     yield text
         except (OpenAIError, httpx.HTTPError, ValueError) as exc:  # ValueError: not JSON
-            crash = self.server.crash_note() if self.server is not None else None
+            crash = self.server.crash_note(wait=2.0) if self.server is not None else None
             reason = crash or f"{type(exc).__name__}: {exc}"
             raise GenerationError(redact(f"{self.name} LLM failed: {reason}")) from exc
         if not finished:
@@ -140,7 +140,7 @@ class ChatGenerator:
                 top_logprobs=10,
             )
         except (OpenAIError, httpx.HTTPError, ValueError) as exc:
-            crash = self.server.crash_note() if self.server is not None else None
+            crash = self.server.crash_note(wait=2.0) if self.server is not None else None
             reason = crash or f"{type(exc).__name__}: {exc}"
             raise GenerationError(redact(f"{self.name} LLM failed: {reason}")) from exc
         return yes_share(_first_token_top(response))

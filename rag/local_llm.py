@@ -202,9 +202,18 @@ class LocalServer:
         """True while the child process is alive."""
         return self.process is not None and self.process.poll() is None
 
-    def crash_note(self) -> str | None:
-        """Why the server is gone when it died on its own (None while it runs, or if stopped)."""
-        if self.process is None or self.process.poll() is None:
+    def crash_note(self, wait: float = 0.0) -> str | None:
+        """Why the server is gone when it died on its own (None while it runs, or if stopped).
+        `wait`: seconds to give a dying server to exit; its connection drops a moment before
+        the process is gone, and a loaded machine makes that moment longer."""
+        if self.process is None:
+            return None
+        if wait > 0 and self.process.poll() is None:
+            try:
+                self.process.wait(timeout=wait)
+            except subprocess.TimeoutExpired:
+                return None
+        if self.process.poll() is None:
             return None
         code = self.process.returncode
         how = f"signal {signal.Signals(-code).name}" if code < 0 else f"exit code {code}"

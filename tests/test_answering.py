@@ -3,10 +3,11 @@
 import pytest
 
 import rag
+from rag.answering import AnswerChain
 from rag.condense import check_history, heuristic_standalone
 from rag.prompts import NOT_IN_SOURCES, REFUSAL_TEXT
 from rag.types import REFUSAL_REASONS
-from tests.fakes import ScriptedGenerator, use
+from tests.fakes import ScriptedGenerator, engine_like, use
 from tests.helpers import assert_citations_valid
 
 MEDINSKY = "Who did Putin appoint to lead the Russian delegation in Istanbul?"
@@ -229,4 +230,16 @@ def test_speculation_the_judge_rejects_does_not_stay(chain, api_engine):
     )
     answer = rag.ask(MEDINSKY)
     assert "suggests" not in answer.text and "Medinsky" in answer.text
+    assert rag.validate_answer(answer) == []
+
+
+def test_extractive_fallback_answers_verbatim_when_the_judge_accepts_nothing(api_engine):
+    judge = api_engine.settings.judge.model_copy(update={"extractive_fallback": True})
+    engine = engine_like(api_engine, judge=judge)
+    reply = "Medinsky refused to lead any delegation and stayed in Moscow [1]."
+    chain = AnswerChain(engine, ScriptedGenerator(reply, p_yes=0.01))
+    answer = chain.ask(MEDINSKY)
+    assert not answer.refused and "Medinsky" in answer.text
+    assert "extractive: no claim of the model held, unsupported" in answer.backend
+    assert all(c.quote in answer.text for c in answer.citations)
     assert rag.validate_answer(answer) == []
