@@ -175,10 +175,7 @@ class AnswerChain:
         with run.stage("generate"):
             raw = yield from self._generate(generator, run)
         if generator is None or run.backend.startswith("none"):
-            cfg = self.settings.evidence
-            text, citations = extractive_answer(
-                run.evidence, cfg.extractive_sentences, cfg.extractive_margin
-            )
+            text, citations = self._extractive(run)
             yield ("\n\n" if raw else "") + text
             yield run.answer(text, citations)
             return
@@ -192,10 +189,7 @@ class AnswerChain:
             and run.refusal in FALLBACK_REFUSALS
             and self.settings.judge.extractive_fallback
         ):
-            cfg = self.settings.evidence
-            text, citations = extractive_answer(
-                run.evidence, cfg.extractive_sentences, cfg.extractive_margin
-            )
+            text, citations = self._extractive(run)
             run.backend += f" (extractive: no claim of the model held, {run.refusal})"
         yield run.answer(text, citations)
 
@@ -225,14 +219,21 @@ class AnswerChain:
         when nothing is left or the answer only restates the question."""
         with run.stage("verify"):
             checked, similarity = self.verify(raw, run.evidence)
-        run.refusal = "uncited" if not any(c.markers for c in checked) else "unsupported"
+        cited = any(c.markers for c in checked)
         with run.stage("judge"):
             checked = self.judge(checked, similarity, run.evidence, generator)
         text, citations = render(checked, run.evidence)
-        if citations and not adds_grounded_content(run.query, checked, run.evidence):
+        if not citations:
+            run.refusal = "unsupported" if cited else "uncited"
+        elif not adds_grounded_content(run.query, checked, run.evidence):
             run.refusal = "restates-question"
             citations = []
         return text, citations
+
+    def _extractive(self, run: _Run) -> tuple[str, list[Citation]]:
+        """The extractive answer over the run's evidence: its best sentences, verbatim."""
+        cfg = self.settings.evidence
+        return extractive_answer(run.evidence, cfg.extractive_sentences, cfg.extractive_margin)
 
     def ask(self, question: str, history: Any = None, filters: Any = None) -> Answer:
         """The final Answer (see rag.ask)."""
@@ -279,18 +280,10 @@ class _Run:
         query = f"{self.query} [{self.note}]" if self.note else self.query
         shown = as_passages(self.evidence)
         if not citations:
-            reason = self.refusal or "uncited"
-            return Answer(
-                REFUSAL_TEXT,
-                [],
-                True,
-                self.timings,
-                self.backend,
-                self.passages,
-                query,
-                shown,
-                reason,
-            )
+            text, refusal = REFUSAL_TEXT, self.refusal or "uncited"
+        else:
+            refusal = ""
         return Answer(
-            text, citations, False, self.timings, self.backend, self.passages, query, shown
-        )
+            text, citations, not citations, self.timings, self.backend, self.passages, query,
+            shown, refusal,
+        )  # fmt: skip

@@ -56,11 +56,14 @@ class Citation:
         return {**asdict(self), "also_in": [dict(c) for c in self.also_in]}
 
 
-# Answer.refusal: which step refused. "off-topic": no evidence is about the question (relevance
-# gate); "not-in-sources": the model said the evidence does not hold the answer; "uncited": no
-# claim cited any evidence; "unsupported": the judge accepted no claim; "restates-question": the
-# claims left add nothing the question did not already say (grounding gate).
-REFUSAL_REASONS = ("off-topic", "not-in-sources", "uncited", "unsupported", "restates-question")
+# Answer.refusal: which step refused, and what that means for the user (the chat says it).
+REFUSAL_REASONS = {
+    "off-topic": "no article is about this",  # the relevance gate, before generation
+    "not-in-sources": "the evidence does not hold the answer",  # the model's NOT IN SOURCES
+    "uncited": "no claim could be tied to a source",
+    "unsupported": "no claim passed the fact check against its quote",  # the judge
+    "restates-question": "the answer only restated the question",  # the grounding gate
+}
 
 
 @dataclass

@@ -12,6 +12,7 @@ import html
 
 from rag import Answer, Citation, Passage
 from rag.claims import MARKER
+from rag.types import REFUSAL_REASONS
 
 # One pass over the text: HTML's special characters, then the ones Markdown (and Gradio's
 # LaTeX rendering) would interpret, as character references. A single `str.translate` never
@@ -165,19 +166,9 @@ def status_html(answer: Answer, applied: str = "") -> str:
     )
 
 
-# Answer.refusal in the user's words (rag/types.py REFUSAL_REASONS).
-REFUSAL_EXPLAINED = {
-    "off-topic": "no article is about this",
-    "not-in-sources": "the evidence does not hold the answer",
-    "uncited": "no claim could be tied to a source",
-    "unsupported": "no claim passed the fact check against its quote",
-    "restates-question": "the answer only restated the question",
-}
-
-
 def refusal_reason(answer: Answer) -> str:
     """Why `answer` was refused, in words for the status line."""
-    return REFUSAL_EXPLAINED.get(answer.refusal, "not in the corpus")
+    return REFUSAL_REASONS.get(answer.refusal, "not in the corpus")
 
 
 def status_line(inner_html: str, kind: str = "nd-status-idle") -> str:
