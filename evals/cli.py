@@ -33,6 +33,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--no-judge", action="store_true", help="skip the claims judge (Q&A pairs only)"
     )
     parser.add_argument(
+        "--replay",
+        type=Path,
+        metavar="REPORT",
+        help="answer with the drafts REPORT recorded (no generation; the judge and every "
+        "later step run): measures a change after generation over the whole set",
+    )
+    parser.add_argument(
         "--compare",
         nargs=2,
         type=Path,
@@ -68,6 +75,12 @@ def run_from_args(args: argparse.Namespace) -> int:
     import rag
 
     settings = settings_from_args(args)
+    if args.replay and settings.llm_backend == "none":
+        print(
+            "error: --replay replays a language model's drafts: pass --llm local or openai.",
+            file=sys.stderr,
+        )
+        return 2
     # A read never builds the index: a first `rag eval` on a fresh clone builds it here.
     if rag.configure(settings).ensure_index() is not None:
         print("No index yet: built it first.", file=sys.stderr)
@@ -81,6 +94,7 @@ def run_from_args(args: argparse.Namespace) -> int:
         qa_file=qa_file,
         judge_pairs=not args.no_judge,
         gate_table=_sample_table(args, settings.llm_backend),
+        replay=args.replay,
     )
     if args.quiet:
         print(results["report_dir"])

@@ -14,10 +14,12 @@ from tqdm import tqdm
 
 from evals.aggregate import summarize
 from evals.dataset import QA_PATH, TYPES, QAItem
+from evals.drafts import DraftRecorder, DraftReplayer, load_drafts
 from evals.judge_eval import headline, judge_pairs_for, judge_table
 from evals.report import REPORTS_DIR, new_report_dir, short_table, write_report
 from evals.scoring import Embed, score_answer
 from evals.thresholds import THRESHOLDS_PATH, check_thresholds, load_thresholds
+from rag.answering import AnswerChain
 from rag.config import Settings
 from rag.types import Answer
 
@@ -126,6 +128,7 @@ def run_eval(
     qa_file: Path = QA_PATH,
     judge_pairs: bool = True,
     gate_table: str | None = None,
+    replay: Path | None = None,
 ) -> dict[str, Any]:
     """Answer every item with rag.ask (history included), score it and write a report.
 
@@ -140,6 +143,8 @@ def run_eval(
         judge_pairs: also run the claims judge on evals/claims.jsonl (LLM backends only).
         gate_table: the thresholds table of a fixed sample (e.g. "local-per-type-8"); None: the
             backend's table, checked on full runs only.
+        replay: a report folder whose recorded drafts answer the questions instead of the
+            model (evals/drafts.py); the judge still runs. Timings then mean nothing.
     Returns:
         The results: meta, metrics (overall and by type), thresholds verdict, per-item rows,
         and `report_dir` when a report was written.
@@ -152,15 +157,29 @@ def run_eval(
     engine.ensure_index()  # builds the index when missing, outside the timings
     engine.retriever  # noqa: B018 - loads the retriever outside the timings
     chain = rag.api.chain_for(engine)
-    chain.generator()  # starts the local server once, outside the timings
+    generator = chain.generator()  # starts the local server once, outside the timings
+    recorder: DraftRecorder | None = None
+    if generator is not None:
+        recorder = (
+            DraftReplayer(generator, load_drafts(replay)) if replay else DraftRecorder(generator)
+        )
+        rag.api.bind(AnswerChain(engine, recorder))
     warmup = time.perf_counter() - started
     # The gate reads the test half only; `rag eval --judge` runs both to fit the threshold.
     judge_report = judge_pairs_for(chain, ("test",)) if judge_pairs else None
     if progress and judge_report is not None:
         print(judge_table(judge_report))
 
+    drafts: dict[str, dict[str, list[str]]] = {}
+
     def ask(item: QAItem) -> Answer:
-        return rag.ask(item.question, history=list(item.history) or None)
+        if recorder is None:
+            return rag.ask(item.question, history=list(item.history) or None)
+        recorder.start(item.id)
+        try:
+            return rag.ask(item.question, history=list(item.history) or None)
+        finally:
+            drafts[item.id] = recorder.calls
 
     rows = answer_items(
         items,
@@ -170,6 +189,10 @@ def run_eval(
         desc=f"eval {backend}",
         validate=rag.validate_answer,
     )
+    rag.api.bind(chain)  # the process's chain as it was
+    for row in rows:
+        if row["id"] in drafts:
+            row["drafts"] = drafts[row["id"]]
     meta = {
         "label": f"{datetime.now():%Y-%m-%d %H:%M} newsdesk {backend}",
         "system": "newsdesk",
@@ -182,6 +205,8 @@ def run_eval(
         "seconds": time.perf_counter() - started,
         "warmup_seconds": warmup,
         "python": platform.python_version(),
+        "replayed_from": str(replay) if replay else None,
+        "replayed_live": recorder.live if isinstance(recorder, DraftReplayer) else None,
     }
     results = build_results(rows, meta, thresholds, judge_report)
     if report_root is not None:

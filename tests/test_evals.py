@@ -349,3 +349,47 @@ def test_a_fixed_sample_is_gated_by_its_own_table(tmp_path):
     sample = gate(overall, "local", True, path, "local-per-type-8")
     assert sample["checked"] and sample["failures"] == []
     assert gate({"hit_at_1": 0.4}, "local", True, path, "local-per-type-8")["failures"]
+
+
+def test_a_run_records_its_drafts_and_a_replay_answers_with_them(
+    corpus_engine, tmp_path, monkeypatch
+):
+    """`rag eval --replay`: the recorded drafts answer again without generating; the judge and
+    every later step still run."""
+    import rag.answering
+    from evals.runner import run_eval
+    from tests.fakes import ScriptedGenerator
+
+    chosen = select_items(ITEMS, ids=["q001", "q014"])
+    settings = corpus_engine.settings.model_copy(update={"llm": "none"})
+    writer = ScriptedGenerator("Secretary of State Marco Rubio decided to withdraw [1].")
+    monkeypatch.setattr(rag.answering, "make_generator", lambda _settings: writer)
+    first = run_eval(settings, chosen, False, subset=True, report_root=tmp_path, judge_pairs=False)
+    assert [r["drafts"]["stream"] for r in first["rows"]] == [[writer.reply + " "]] * 2
+    assert first["rows"][1]["drafts"]["complete"], "q014's follow-up was condensed"
+    assert len(writer.messages) == 3
+
+    class Mute(ScriptedGenerator):
+        def stream(self, messages, max_tokens=None):
+            raise AssertionError("a replay must not generate")
+
+    judge = Mute("", p_yes=0.9)
+    monkeypatch.setattr(rag.answering, "make_generator", lambda _settings: judge)
+    again = run_eval(
+        settings, chosen, False, subset=True, report_root=tmp_path, judge_pairs=False,
+        replay=Path(first["report_dir"]),
+    )  # fmt: skip
+    assert [r["text"] for r in again["rows"]] == [r["text"] for r in first["rows"]]
+    assert not any(r["error"] for r in again["rows"])
+    assert again["meta"]["replayed_live"] == 0
+    assert judge.judged, "the judge ran on the replayed drafts"
+
+
+def test_a_replay_needs_a_report_with_drafts(tmp_path):
+    from evals.drafts import load_drafts
+
+    with pytest.raises(FileNotFoundError, match="report folder"):
+        load_drafts(tmp_path)
+    (tmp_path / "results.json").write_text('{"rows": [{"id": "q1"}]}', encoding="utf-8")
+    with pytest.raises(ValueError, match="no drafts"):
+        load_drafts(tmp_path)
