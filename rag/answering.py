@@ -138,12 +138,16 @@ class AnswerChain:
         similarity: np.ndarray,
         evidence: list[Evidence],
         generator: Generator,
+        context: list[dict[str, str]] | None = None,
     ) -> list[CheckedSentence]:
-        """Every claim judged against its quote: kept, re-cited, replaced or dropped."""
+        """Every claim judged against its quote: kept, re-cited, replaced or dropped.
+        `context` (the answer's messages and reply) is what the judge continues when
+        JudgeSettings.context is "answer"."""
         cfg = self.settings.judge
         if not cfg.enabled:
             return [s for s in checked if s.markers or not s.factual]
-        enforcer = SupportEnforcer(ClaimJudge(generator, cfg.threshold), cfg)
+        judge = ClaimJudge(generator, cfg.threshold, context if cfg.context == "answer" else None)
+        enforcer = SupportEnforcer(judge, cfg)
         return enforcer.answer(checked, similarity, evidence)
 
     # --- the whole path --------------------------------------------------------------------
@@ -221,7 +225,11 @@ class AnswerChain:
             checked, similarity = self.verify(raw, run.evidence)
         cited = any(c.markers for c in checked)
         with run.stage("judge"):
-            checked = self.judge(checked, similarity, run.evidence, generator)
+            context = [
+                *answer_messages(run.query, run.evidence),
+                {"role": "assistant", "content": raw},
+            ]
+            checked = self.judge(checked, similarity, run.evidence, generator, context)
         text, citations = render(checked, run.evidence)
         if not citations:
             run.refusal = "unsupported" if cited else "uncited"
