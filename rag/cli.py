@@ -6,7 +6,7 @@ import argparse
 import json
 import logging
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, get_args
 
 from rag.cli_corpus import add_corpus_commands
@@ -68,6 +68,11 @@ def outlet_date(outlet: str, date: str) -> str:
     return f" {known}" if known else ""
 
 
+def copies_line(also_in: Sequence[dict[str, str]]) -> str:
+    """Where else a story appeared: "005_wire.txt AP, 2025-05-25; ..."."""
+    return "; ".join(f"{c['source']}{outlet_date(c['outlet'], c['date'])}" for c in also_in)
+
+
 def cmd_search(args: argparse.Namespace) -> int:
     """Print ranked passages."""
     import rag
@@ -85,10 +90,7 @@ def cmd_search(args: argparse.Namespace) -> int:
             f"score {p.score:.4f}  similarity {p.similarity:.3f}"
         )
         if p.also_in:
-            copies = "; ".join(
-                f"{c['source']}{outlet_date(c['outlet'], c['date'])}" for c in p.also_in
-            )
-            print(f"   also in: {copies}")
+            print(f"   also in: {copies_line(p.also_in)}")
         print("   " + p.text.replace("\n", " ")[:400])
     return 0
 
@@ -102,6 +104,8 @@ def print_answer(answer: Answer) -> None:
             quote = " ".join(c.quote.split())
             where = f"{c.source}{outlet_date(c.outlet, c.date)}"
             print(f'  [{c.marker}] {c.title} ({where} {c.start}:{c.end})\n      "{quote}"')
+            if c.also_in:
+                print(f"      also in: {copies_line(c.also_in)}")
     timings = ", ".join(f"{k} {v:.2f}s" for k, v in answer.timings.items())
     print(f"\n-- answered by {answer.backend}; {timings}", file=sys.stderr)
 

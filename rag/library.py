@@ -16,7 +16,9 @@ from pathlib import Path
 from index.fetch import FetchError, fetch_page
 from index.loading import (
     ITEM_SEPARATOR,
+    MAX_FILE_BYTES,
     METADATA_FILE,
+    OWN_TEXT,
     extract_file,
     supported_suffixes,
 )
@@ -203,6 +205,9 @@ class AddLimits:
     suffixes: tuple[str, ...]
     max_bytes: int
     max_files: int
+    # Plain text and Markdown are embedded whole, so they have a smaller cap of their own.
+    plain_suffixes: tuple[str, ...] = tuple(OWN_TEXT)
+    plain_max_bytes: int = MAX_FILE_BYTES
 
 
 def add_limits() -> AddLimits:

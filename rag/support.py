@@ -57,6 +57,7 @@ class SupportEnforcer:
             return 0.0  # past the budget nothing more is accepted unjudged
         self.calls += 1
         probability = self.judge.judge(claim, quote, numbers).probability
+        log.debug("judge P(yes)=%s for %r against %s", probability, claim, numbers)
         if probability is None:
             raise JudgeUnavailable(
                 f"{self.judge.model.name} returned no logprobs for the yes/no judge prompt"

@@ -173,3 +173,13 @@ def apply_time_window(
     if since and until and since > until:
         note += ": no article can match"
     return narrowed, note
+
+
+_NOTE = re.compile(r" \[(dates [^\[\]]*)\]$")
+
+
+def window_note(query: str) -> str:
+    """The time-window note Answer.query ends with ('dates 2025-05-17.. ("after May 16")'),
+    "" when retrieval was not narrowed by one."""
+    match = _NOTE.search(query or "")
+    return match.group(1) if match else ""

@@ -50,3 +50,18 @@ def test_a_text_without_words_is_its_own_story():
     blank = [Article("a.txt", "...", "a"), Article("b.txt", "!!!", "b")]
     assert shingles("...", 5) == set()
     assert group_stories(blank, CONFIG) == {"a.txt": "a.txt", "b.txt": "b.txt"}
+
+
+def test_the_fixture_wire_pair_is_one_story_and_the_other_pages_are_not():
+    """The two hand-written wire copies (two outlets, edited) extracted from their HTML pages
+    are grouped; no other fixture page joins them."""
+    pages = load_folder(PROJECT_ROOT / "tests" / "fixtures" / "news")
+    wire = {"global-wire-grain-corridor.html", "harbour-post-grain-corridor.html"}
+    assert wire <= {a.source for a in pages}
+    by_source = {a.source: a for a in pages}
+    pair = similarity(*(by_source[s].text for s in sorted(wire)), CONFIG)
+    assert pair >= CONFIG.threshold + 0.05, pair
+    stories = group_stories(pages, CONFIG)
+    assert len({stories[s] for s in wire}) == 1
+    grouped = {s for s, story in stories.items() if story == stories[min(wire)]}
+    assert grouped == wire

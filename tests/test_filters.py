@@ -214,3 +214,44 @@ def test_changed_metadata_reaches_the_index_without_embedding(tmp_path, embed_mo
         bbc = Filters(outlets=("BBC",))
         got = retriever(engine, mode).retrieve("weather ceasefire", 2, filters=bbc)
         assert [(p.source, p.date) for p in got] == [("b.txt", "2025-05-18")], mode
+
+
+def test_an_answer_citing_one_copy_says_where_else_the_story_appeared(dated_engine, capsys):
+    """Near-duplicates in answers: the citation names the other copy, and the CLI, the JSON and
+    the chat's source panel show it."""
+    from rag.answering import AnswerChain
+    from rag.cli import print_answer
+    from ui.render import escape_text
+    from ui.sources import citation_html
+
+    question = "What did the guard at the Kremlin checkpoint say to Steve Rosenberg?"
+    answer = AnswerChain(dated_engine, None).ask(question)
+    copies = {"004_a06f00912a43195f.txt", "005_wire_copy.txt"}
+    cited = [c for c in answer.citations if c.source in copies]
+    assert cited, answer.citations
+    citation = cited[0]
+    (other,) = copies - {citation.source}
+    outlet, date = META[other]
+    assert citation.also_in == ({"source": other, "outlet": outlet, "date": date},)
+    assert answer.to_dict()["citations"][citation.marker - 1]["also_in"][0]["source"] == other
+    print_answer(answer)
+    assert f"also in: {other} {META[other][0]}, {META[other][1]}" in capsys.readouterr().out
+    panel = citation_html(citation, answer.passages, 1)
+    assert "Also reported in:" in panel and escape_text(other) in panel and META[other][0] in panel
+
+
+def test_an_asked_question_says_the_time_window_it_applied(dated_engine):
+    """rag.ask with a window in the question: Answer.query names it, the chat's status line
+    shows it, and only articles inside it are retrieved and cited."""
+    from rag.answering import AnswerChain
+    from rag.timewindow import window_note
+    from ui.render import status_html
+
+    question = "What was reported after May 22 about the guard at the Kremlin checkpoint?"
+    answer = AnswerChain(dated_engine, None).ask(question)
+    assert window_note(answer.query) == 'dates 2025-05-23.. ("after May 22")', answer.query
+    assert {p.date for p in answer.passages} <= {"2025-05-24", "2025-05-25"}
+    assert answer.citations and {c.outlet for c in answer.citations} <= {"BBC", "AP"}
+    assert "time window: dates 2025-05-23.." in status_html(answer)
+    plain = AnswerChain(dated_engine, None).ask("What did the guard at the Kremlin checkpoint say?")
+    assert window_note(plain.query) == "" and "time window" not in status_html(plain)

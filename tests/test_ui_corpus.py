@@ -112,3 +112,9 @@ def test_limits_are_said_in_words():
     text = corpus.limits_text((".html", ".txt"), 20 << 20, 20)
     assert text == "Types: .html, .txt \u00b7 up to 20 MB per file, 20 per upload"
     assert library.upload_limits()[0] == rag.add_limits().suffixes
+    plain = corpus.limits_text((".html", ".txt"), 20 << 20, 20, ((".txt", ".md"), 1 << 20))
+    assert plain == (
+        "Types: .html, .txt \u00b7 up to 20 MB per file (.txt, .md: 1 MB), 20 per upload"
+    )
+    suffixes, cap = library.plain_limit()
+    assert set(suffixes) == {".txt", ".md"} and cap < rag.add_limits().max_bytes

@@ -39,7 +39,9 @@ def build_app(settings: UiSettings | None = None) -> gr.Blocks:
             with gr.Column(scale=3, min_width=420):
                 chat = chat_column()
             with gr.Column(scale=2, min_width=340, elem_id="nd-side"):
-                side = side_column(limits_text(suffixes, max_bytes, max_files), suffixes)
+                side = side_column(
+                    limits_text(suffixes, max_bytes, max_files, library.plain_limit()), suffixes
+                )
         _wire_chat(chat, side, turns)
         _wire_corpus(app, chat, side)
         # Shares the chat's concurrency group: one answer at a time, from the UI or the API.

@@ -72,10 +72,19 @@ def busy_html(text: str) -> str:
     return f'<div class="nd-report nd-busy"><span class="nd-dots">{escape_text(text)}</span></div>'
 
 
-def limits_text(suffixes: Sequence[str], max_bytes: int, max_files: int) -> str:
-    """The upload limits in words, for the upload box's label."""
+def limits_text(
+    suffixes: Sequence[str],
+    max_bytes: int,
+    max_files: int,
+    plain: tuple[Sequence[str], int] | None = None,
+) -> str:
+    """The upload limits in words, for the upload box's label; `plain`: the suffixes with a
+    smaller cap of their own, and that cap."""
     kinds = ", ".join(suffixes)
-    return f"Types: {kinds} \u00b7 up to {format_bytes(max_bytes)} per file, {max_files} per upload"
+    size = f"up to {format_bytes(max_bytes)} per file"
+    if plain and plain[1] < max_bytes:
+        size += f" ({', '.join(plain[0])}: {format_bytes(plain[1])})"
+    return f"Types: {kinds} \u00b7 {size}, {max_files} per upload"
 
 
 def format_bytes(count: int) -> str:

@@ -31,6 +31,12 @@ def upload_limits() -> tuple[tuple[str, ...], int, int]:
     return tuple(limits.suffixes), int(limits.max_bytes), int(limits.max_files)
 
 
+def plain_limit() -> tuple[tuple[str, ...], int]:
+    """(plain-text suffixes, their smaller max bytes per file), as rag.add_files checks."""
+    limits = rag.add_limits()
+    return tuple(limits.plain_suffixes), int(limits.plain_max_bytes)
+
+
 def corpus_view(
     chosen_sources: Sequence[str] | None = None, chosen_outlets: Sequence[str] | None = None
 ) -> CorpusUpdate:

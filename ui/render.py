@@ -12,6 +12,7 @@ import html
 
 from rag import Answer, Citation, Passage
 from rag.claims import MARKER
+from rag.timewindow import window_note
 from rag.types import REFUSAL_REASONS
 
 # One pass over the text: HTML's special characters, then the ones Markdown (and Gradio's
@@ -159,6 +160,8 @@ def status_html(answer: Answer, applied: str = "") -> str:
     backend = html.escape(answer.backend or "unknown")
     outcome = f"refused: {refusal_reason(answer)}" if answer.refused else "answered"
     scope = f' \u00b7 <span class="nd-applied">filters: {applied}</span>' if applied else ""
+    if window := window_note(answer.query):  # narrowed by the window the question named
+        scope += f' \u00b7 <span class="nd-window">time window: {html.escape(window)}</span>'
     return status_line(
         f'{outcome} \u00b7 backend <span class="nd-backend">{backend}</span> \u00b7 {timings}'
         f"{scope}",

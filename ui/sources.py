@@ -75,14 +75,26 @@ def meta_line(origin: str, source: str) -> str:
     return " \u00b7 ".join([*parts, f"<code>{escape_text(source)}</code>"])
 
 
+def copies_html(citation: Citation) -> str:
+    """Where else the cited story appeared (near-duplicate copies), "" when nowhere."""
+    if not citation.also_in:
+        return ""
+    copies = "; ".join(
+        meta_line(outlet_and_date(c.get("outlet"), c.get("date")), c.get("source", ""))
+        for c in citation.also_in
+    )
+    return f'<div class="nd-also">Also reported in: {copies}</div>'
+
+
 def citation_html(citation: Citation, passages: list[Passage], turn: int) -> str:
-    """One source entry: marker, title, outlet/date and the highlighted quote."""
+    """One source entry: marker, title, outlet/date, where else the story appeared, and the
+    highlighted quote."""
     meta = meta_line(citation_origin(citation, passages), citation.source)
     return (
         f'<li class="nd-source" id="{anchor_id(turn, citation.marker)}">'
         f'<div class="nd-source-head"><span class="nd-badge">{citation.marker}</span>'
         f'<span class="nd-source-title">{escape_text(citation.title or citation.source)}</span>'
-        f'</div><div class="nd-meta">{meta}</div>'
+        f'</div><div class="nd-meta">{meta}</div>{copies_html(citation)}'
         f'<blockquote class="nd-context">{highlighted_paragraph(citation)}</blockquote>'
         "</li>"
     )

@@ -120,6 +120,8 @@ li.nd-source.nd-flash { animation: nd-flash 1.6s ease-out; }
 .nd-rank { font-size: 0.78rem; font-weight: 700; color: var(--body-text-color-subdued); }
 .nd-meta { font-size: 0.8rem; color: var(--body-text-color-subdued); margin: 3px 0 6px; }
 .nd-meta code { font-size: 0.75rem; background: none; padding: 0; }
+.nd-also { font-size: 0.8rem; color: var(--body-text-color-subdued); margin: -3px 0 6px; }
+.nd-also code { font-size: 0.75rem; background: none; padding: 0; }
 blockquote.nd-context {
   margin: 0; padding: 6px 10px; border-left: 3px solid var(--border-color-accent);
   font-size: 0.9rem; line-height: 1.5; color: var(--body-text-color-subdued);
