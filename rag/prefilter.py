@@ -14,7 +14,7 @@ half-way); BM25 already relies on the same.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 import numpy as np
@@ -31,6 +31,20 @@ def filter_mask(keyword: KeywordIndex, filters: Filters) -> np.ndarray:
     return keyword.mask(
         filters.sources, filters.outlets, date_number(filters.since), date_number(filters.until)
     )
+
+
+def expand_sources(keyword: KeywordIndex | None, filters: Filters | None) -> Filters | None:
+    """`filters` with a file that holds several articles (a feed or an export, whose articles
+    are `file#1`, `file#2`, ...) standing for all of them, as a user names it; other names
+    are kept as given."""
+    if filters is None or not filters.sources or keyword is None:
+        return filters
+    known = set(keyword.fields["source"])
+    expanded: list[str] = []
+    for name in filters.sources:
+        items = [] if name in known else sorted(k for k in known if k.startswith(name + "#"))
+        expanded.extend(items or [name])
+    return replace(filters, sources=tuple(dict.fromkeys(expanded)))
 
 
 @dataclass(frozen=True)

@@ -172,6 +172,9 @@ def test_add_a_page_and_a_feed(library):
     passage = rag.retrieve("How often will the airport trams run?", top_k=1)[0]
     assert passage.source == page.name
     assert rag.article_text(page.name)[passage.start : passage.end] == passage.text
+    # A filter naming the feed file keeps its articles (feed#1, feed#2), as the user named it.
+    in_feed = rag.retrieve("airport trams", top_k=3, filters={"sources": [feed.name]})
+    assert in_feed and {p.source for p in in_feed} <= {feed.name + "#1", feed.name + "#2"}
     with pytest.raises(rag.LibraryError, match="items of a feed or export are removed"):
         rag.remove_article(feed.name + "#1")
     report = rag.remove_article(feed.name)
