@@ -34,17 +34,23 @@ def filter_mask(keyword: KeywordIndex, filters: Filters) -> np.ndarray:
 
 
 def expand_sources(keyword: KeywordIndex | None, filters: Filters | None) -> Filters | None:
-    """`filters` with a file that holds several articles (a feed or an export, whose articles
-    are `file#1`, `file#2`, ...) standing for all of them, as a user names it; other names
-    are kept as given."""
-    if filters is None or not filters.sources or keyword is None:
+    """`filters` as a user means them: a file that holds several articles (a feed or an
+    export, whose articles are `file#1`, `file#2`, ...) stands for all of them, and an outlet
+    matches whatever its case ("bbc" is "BBC"); other names are kept as given."""
+    if filters is None or keyword is None or not (filters.sources or filters.outlets):
         return filters
-    known = set(keyword.fields["source"])
-    expanded: list[str] = []
-    for name in filters.sources:
-        items = [] if name in known else sorted(k for k in known if k.startswith(name + "#"))
-        expanded.extend(items or [name])
-    return replace(filters, sources=tuple(dict.fromkeys(expanded)))
+    if filters.sources:
+        known = set(keyword.fields["source"])
+        expanded: list[str] = []
+        for name in filters.sources:
+            items = [] if name in known else sorted(k for k in known if k.startswith(name + "#"))
+            expanded.extend(items or [name])
+        filters = replace(filters, sources=tuple(dict.fromkeys(expanded)))
+    if filters.outlets:
+        by_case = {o.casefold(): o for o in set(keyword.fields["outlet"]) if o}
+        outlets = (by_case.get(o.casefold(), o) for o in filters.outlets)
+        filters = replace(filters, outlets=tuple(dict.fromkeys(outlets)))
+    return filters
 
 
 @dataclass(frozen=True)

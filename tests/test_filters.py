@@ -98,6 +98,10 @@ def test_filtering_happens_before_ranking_not_after(dated_engine, mode):
         question, K, filters=Filters(outlets=("BBC",))
     )
     assert [p.outlet for p in narrowed] == ["BBC"] * K
+    any_case = retriever(dated_engine, mode).retrieve(
+        question, K, filters=Filters(outlets=("bbc",))
+    )
+    assert [p.id for p in any_case] == [p.id for p in narrowed], "an outlet in any case"
 
 
 def test_undated_articles_never_pass_a_date_filter(dated_engine):
