@@ -170,45 +170,18 @@ def judge_pairs_for(chain: Any, splits: tuple[str, ...] = ("fit", "test")) -> di
     judge = ClaimJudge(generator, cfg.threshold)
     embed = chain.engine.embed_model.embed
 
-    def probability(claim: str, quote: str) -> float | None:
-        if cfg.context != "answer":
-            return judge.judge(claim, quote).probability
-        # As the chain asks it: the pair's quote is evidence [1], the claim the reply citing it.
-        return (
-            ClaimJudge(generator, cfg.threshold, pair_context(claim, quote))
-            .judge(claim, quote, [1])
-            .probability
-        )
-
     def similarity(claim: str, quote: str) -> float:
         ev = Evidence(1, "", "", quote, 0, len(quote), 0.0, embed([quote])[0])
         return float(support_matrix([claim], [ev], embed)[0, 0])
 
     pairs = [p for p in load_pairs() if p.split in splits]
     return run_judge_eval(
-        probability,
+        lambda c, q: judge.judge(c, q).probability,
         similarity,
         cfg.threshold,
         cfg.similarity_min,
         pairs,
     )
-
-
-# The question of a pair's conversation when the judge continues the answer's (pairs have none).
-PAIR_QUESTION = "What does the evidence say?"
-
-
-def pair_context(claim: str, quote: str) -> list[dict[str, str]]:
-    """The answer conversation a claim/quote pair stands for: the quote as evidence [1], the
-    claim as the model's reply citing it."""
-    from rag.answering import answer_messages
-    from rag.evidence import Evidence
-
-    evidence = Evidence(1, "", "", quote, 0, len(quote), 0.0, np.zeros(1))
-    return [
-        *answer_messages(PAIR_QUESTION, [evidence]),
-        {"role": "assistant", "content": f"{claim.strip()} [1]"},
-    ]
 
 
 def headline(report: dict[str, Any]) -> dict[str, float | None]:

@@ -138,16 +138,12 @@ class AnswerChain:
         similarity: np.ndarray,
         evidence: list[Evidence],
         generator: Generator,
-        context: list[dict[str, str]] | None = None,
     ) -> list[CheckedSentence]:
-        """Every claim judged against its quote: kept, re-cited, replaced or dropped.
-        `context` (the answer's messages and reply) is what the judge continues when
-        JudgeSettings.context is "answer"."""
+        """Every claim judged against its quote: kept, re-cited, replaced or dropped."""
         cfg = self.settings.judge
         if not cfg.enabled:
             return [s for s in checked if s.markers or not s.factual]
-        judge = ClaimJudge(generator, cfg.threshold, context if cfg.context == "answer" else None)
-        enforcer = SupportEnforcer(judge, cfg)
+        enforcer = SupportEnforcer(ClaimJudge(generator, cfg.threshold), cfg)
         return enforcer.answer(checked, similarity, evidence)
 
     # --- the whole path --------------------------------------------------------------------
@@ -225,11 +221,7 @@ class AnswerChain:
             checked, similarity = self.verify(raw, run.evidence)
         cited = any(c.markers for c in checked)
         with run.stage("judge"):
-            context = [
-                *answer_messages(run.query, run.evidence),
-                {"role": "assistant", "content": raw},
-            ]
-            checked = self.judge(checked, similarity, run.evidence, generator, context)
+            checked = self.judge(checked, similarity, run.evidence, generator)
         text, citations = render(checked, run.evidence)
         if not citations:
             run.refusal = "unsupported" if cited else "uncited"

@@ -78,12 +78,6 @@ class JudgeSettings(BaseModel):
         description="Least P(yes) that accepts a claim (fitted on the fit half of "
         "evals/claims.jsonl, reported on the test half: `rag eval --judge`).",
     )
-    context: Literal["quote", "answer"] = Field(
-        "quote",
-        description="What the judge sees: the cited quote alone (quote), or the answer's whole "
-        "conversation with the claim's evidence named by number (answer: reuses the model's "
-        "cached prompt).",
-    )
     max_calls: int = Field(6, ge=0, description="Most judge calls per answer.")
     alternatives: int = Field(1, ge=0, description="Other evidence tried for a rejected claim.")
     similarity_min: float = Field(

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
-from rag.prompts import JUDGE_FOLLOWUP, JUDGE_SYSTEM, JUDGE_USER
+from rag.prompts import JUDGE_SYSTEM, JUDGE_USER
 
 
 @runtime_checkable
@@ -55,16 +55,6 @@ def judge_messages(claim: str, quote: str) -> list[dict[str, str]]:
     ]
 
 
-def followup_messages(
-    context: list[dict[str, str]], claim: str, numbers: Sequence[int]
-) -> list[dict[str, str]]:
-    """The judge as the next turn of the answer's conversation (`context`: the answer messages
-    and the model's reply): is the claim supported by the evidence it cites, by number?"""
-    cited = "".join(f"[{n}]" for n in numbers)
-    turn = JUDGE_FOLLOWUP.format(claim=claim.strip(), numbers=cited)
-    return [*context, {"role": "user", "content": turn}]
-
-
 @dataclass(frozen=True)
 class Verdict:
     """The judge's reading of one claim: P(yes) and whether it clears the threshold."""
@@ -74,26 +64,15 @@ class Verdict:
 
 
 class ClaimJudge:
-    """Accepts a claim when the model's P(yes) that its quote states it reaches `threshold`.
+    """Accepts a claim when the model's P(yes) that its quote states it reaches `threshold`."""
 
-    With `context` (the answer's messages and the model's reply) the judge is asked as the
-    conversation's next turn, naming the cited evidence by number (followup_messages); without
-    it, alone with the quote's text (judge_messages)."""
-
-    def __init__(
-        self, model: YesNoModel, threshold: float, context: list[dict[str, str]] | None = None
-    ) -> None:
+    def __init__(self, model: YesNoModel, threshold: float) -> None:
         self.model = model
         self.threshold = threshold
-        self.context = context
 
-    def judge(self, claim: str, quote: str, numbers: Sequence[int] = ()) -> Verdict:
-        """The verdict for `claim` against `quote` (evidence `numbers`); a model without
-        logprobs accepts nothing it cannot read (probability None counts as rejected)."""
-        if self.context is not None and numbers:
-            messages = followup_messages(self.context, claim, numbers)
-        else:
-            messages = judge_messages(claim, quote)
-        probability = self.model.yes_probability(messages)
+    def judge(self, claim: str, quote: str) -> Verdict:
+        """The verdict for `claim` against `quote`; a model without logprobs accepts nothing
+        it cannot read (probability None counts as rejected)."""
+        probability = self.model.yes_probability(judge_messages(claim, quote))
         accepted = probability is not None and probability >= self.threshold
         return Verdict(probability, accepted)

@@ -50,12 +50,3 @@ Passage: {passage}
 Claim: {claim}
 
 Is every fact in the claim supported by the passage? Answer yes or no."""
-
-# The judge as a turn of the answer's own conversation (RAG_JUDGE__CONTEXT=answer): sent after
-# the answer messages and the model's reply, so llama.cpp reuses the whole cached prefix
-# (system, evidence, question, reply) and reads only this turn; the evidence is named by number.
-JUDGE_FOLLOWUP = """You are now a strict fact checker.
-
-Claim: {claim}
-
-Is every fact in the claim supported by evidence {numbers}? Answer yes or no."""

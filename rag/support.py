@@ -56,7 +56,7 @@ class SupportEnforcer:
         if self.calls >= self.cfg.max_calls:
             return 0.0  # past the budget nothing more is accepted unjudged
         self.calls += 1
-        probability = self.judge.judge(claim, quote, numbers).probability
+        probability = self.judge.judge(claim, quote).probability
         log.debug("judge P(yes)=%s for %r against %s", probability, claim, numbers)
         if probability is None:
             raise JudgeUnavailable(

@@ -243,17 +243,3 @@ def test_extractive_fallback_answers_verbatim_when_the_judge_accepts_nothing(api
     assert "extractive: no claim of the model held, unsupported" in answer.backend
     assert all(c.quote in answer.text for c in answer.citations)
     assert rag.validate_answer(answer) == []
-
-
-def test_judge_in_the_answer_context_continues_the_answer_conversation(api_engine):
-    judge = api_engine.settings.judge.model_copy(update={"context": "answer"})
-    engine = engine_like(api_engine, judge=judge)
-    reply = "Putin chose Medinsky, his aide, as head of the team [1]."
-    generator = ScriptedGenerator(reply, p_yes=0.8)
-    answer = AnswerChain(engine, generator).ask(MEDINSKY)
-    assert not answer.refused and answer.citations[0].support == pytest.approx(0.8)
-    asked = generator.judged[0]
-    assert asked[:2] == generator.messages[0], "the answer's own messages come first"
-    assert asked[2]["role"] == "assistant" and asked[2]["content"].strip() == reply
-    assert "Claim: Putin chose Medinsky" in asked[3]["content"]
-    assert rag.validate_answer(answer) == []

@@ -185,37 +185,3 @@ def test_a_test_half_only_run_reports_the_test_half_and_fits_nothing():
     assert report["judge"]["test"]["at_configured"]["n"] == len(pairs)
     table = judge_table(report)
     assert "test half only" in table and " fit " not in table
-
-
-def test_judge_as_the_next_turn_of_the_answer_names_the_evidence_by_number():
-    """RAG_JUDGE__CONTEXT=answer: the answer's messages and reply come first (the cached
-    prefix), then one user turn with the claim and the numbers of its evidence."""
-    from rag.judge import followup_messages
-    from rag.prompts import JUDGE_FOLLOWUP
-
-    context = [
-        {"role": "system", "content": "S"},
-        {"role": "user", "content": "Evidence: [1] a\n[2] b\n\nQuestion: q"},
-        {"role": "assistant", "content": "Claim one [2]."},
-    ]
-    messages = followup_messages(context, " Claim one. ", [2, 3])
-    assert messages[:3] == context
-    assert messages[3] == {
-        "role": "user",
-        "content": JUDGE_FOLLOWUP.format(claim="Claim one.", numbers="[2][3]"),
-    }
-
-    class Recorder:
-        name = "recorder"
-        seen: list = []
-
-        def yes_probability(self, messages):  # noqa: ANN001, ANN201
-            self.seen.append(messages)
-            return 0.7
-
-    model = Recorder()
-    judge = ClaimJudge(model, 0.5, context)
-    assert judge.judge("Claim one.", "b", [2]).accepted
-    assert model.seen[-1][:3] == context and "evidence [2]" in model.seen[-1][-1]["content"]
-    judge.judge("Claim one.", "b")  # no numbers: the quote alone
-    assert model.seen[-1] == judge_messages("Claim one.", "b")
