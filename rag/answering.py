@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from index.chunking import split_sentences
 from rag.citations import CheckedSentence, check_sentences, normalize_markers, render, split_answer
 from rag.citations import support_matrix as similarity_matrix
 from rag.condense import check_history, condense
@@ -143,8 +144,20 @@ class AnswerChain:
         cfg = self.settings.judge
         if not cfg.enabled:
             return [s for s in checked if s.markers or not s.factual]
-        enforcer = SupportEnforcer(ClaimJudge(generator, cfg.threshold), cfg)
+        before = self._sentences_before if cfg.context_sentences else None
+        enforcer = SupportEnforcer(ClaimJudge(generator, cfg.threshold), cfg, before)
         return enforcer.answer(checked, similarity, evidence)
+
+    def _sentences_before(self, evidence: Evidence) -> str:
+        """The article's `context_sentences` sentences just before `evidence` ("" when the
+        article text cannot be read)."""
+        try:
+            text = self.engine.article_text(evidence.source)
+        except RagError:
+            return ""
+        spans = [s for s in split_sentences(text, 0, evidence.start) if s[1] <= evidence.start]
+        chosen = spans[-self.settings.judge.context_sentences :]
+        return " ".join(" ".join(text[a:b].split()) for a, b in chosen)
 
     # --- the whole path --------------------------------------------------------------------
 

@@ -78,6 +78,13 @@ class JudgeSettings(BaseModel):
         description="Least P(yes) that accepts a claim (fitted on the fit half of "
         "evals/claims.jsonl, reported on the test half: `rag eval --judge`).",
     )
+    context_sentences: int = Field(
+        0,
+        ge=0,
+        le=3,
+        description="Sentences of the article just before a cited one that the judge reads "
+        "with it (who is speaking, whom 'he' means).",
+    )
     max_calls: int = Field(6, ge=0, description="Most judge calls per answer.")
     alternatives: int = Field(1, ge=0, description="Other evidence tried for a rejected claim.")
     similarity_min: float = Field(

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import replace
 
 import numpy as np
@@ -44,9 +45,15 @@ def is_verbatim(claim: str, quote: str) -> bool:
 class SupportEnforcer:
     """Applies one ClaimJudge to every claim of a verified answer, within a budget of calls."""
 
-    def __init__(self, judge: ClaimJudge, cfg: JudgeSettings) -> None:
+    def __init__(
+        self,
+        judge: ClaimJudge,
+        cfg: JudgeSettings,
+        before: Callable[[Evidence], str] | None = None,
+    ) -> None:
         self.judge = judge
         self.cfg = cfg
+        self.before = before  # the article text just before an evidence sentence, for context
         self.calls = 0
 
     def _probability(self, claim: str, evidence: list[Evidence], numbers: list[int]) -> float:
@@ -56,6 +63,10 @@ class SupportEnforcer:
         if self.calls >= self.cfg.max_calls:
             return 0.0  # past the budget nothing more is accepted unjudged
         self.calls += 1
+        if self.before is not None:
+            quote = " ".join(
+                f"{self.before(evidence[n - 1])} {evidence[n - 1].text}".strip() for n in numbers
+            )
         probability = self.judge.judge(claim, quote).probability
         log.debug("judge P(yes)=%s for %r against %s", probability, claim, numbers)
         if probability is None:

@@ -243,3 +243,23 @@ def test_extractive_fallback_answers_verbatim_when_the_judge_accepts_nothing(api
     assert "extractive: no claim of the model held, unsupported" in answer.backend
     assert all(c.quote in answer.text for c in answer.citations)
     assert rag.validate_answer(answer) == []
+
+
+def test_the_judge_reads_the_sentence_before_the_cited_one_when_asked(api_engine):
+    """RAG_JUDGE__CONTEXT_SENTENCES=1: the judge's passage is the article's sentence before
+    the cited one, then the cited sentence (who speaks, whom "he" means)."""
+    judge = api_engine.settings.judge.model_copy(update={"context_sentences": 1})
+    engine = engine_like(api_engine, judge=judge)
+    generator = ScriptedGenerator("Putin chose Medinsky, his aide, as head of the team [1].")
+    answer = AnswerChain(engine, generator).ask(MEDINSKY)
+    assert not answer.refused and rag.validate_answer(answer) == []
+    cited = answer.citations[0]
+    text = engine.article_text(cited.source)
+    before = " ".join(text[: cited.start].rstrip().split())
+    passage = generator.judged[0][-1]["content"].split("Passage: ", 1)[1].split("\n\nClaim:")[0]
+    assert passage.endswith(" ".join(cited.quote.split())) and len(passage) > len(cited.quote)
+    assert before.endswith(passage[: -len(" ".join(cited.quote.split()))].strip()[-40:])
+    second = ScriptedGenerator(generator.reply)
+    AnswerChain(api_engine, second).ask(MEDINSKY)
+    shown = second.judged[0][-1]["content"]
+    assert f"Passage: {' '.join(cited.quote.split())}\n" in shown, "off by default"
