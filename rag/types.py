@@ -8,7 +8,7 @@ from typing import Any
 
 @dataclass(frozen=True)
 class Passage:
-    """A retrieved chunk. `open(corpus/source).read()[start:end] == text`."""
+    """A retrieved chunk. `rag.article_text(source)[start:end] == text`."""
 
     source: str
     title: str

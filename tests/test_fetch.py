@@ -137,3 +137,19 @@ def test_dead_and_malformed_addresses_add_nothing(library):
     for bad in ("ftp://example.com/a.html", "not a url", "file:///etc/passwd"):
         assert "is not an http:// or https:// address" in rag.add_url(bad).skipped[0][1]
     assert snapshot(library) == before
+
+
+def test_rag_add_url_command(site, library, monkeypatch, capsys):
+    """`rag add URL` from the command line: added and indexed; a bad reply says why, exits 1."""
+    from rag.cli import main
+
+    monkeypatch.setenv("RAG_HOME", str(library.settings.home))
+    monkeypatch.setenv("RAG_CORPUS", str(library.settings.corpus))
+    with rag.using():  # whatever the CLI configures is undone at the end
+        assert main(["add", site + "/news/port-strike"]) == 0
+        out = capsys.readouterr().out
+        assert "added 127.0.0.1_news_port-strike.html" in out and "1 added" in out
+        before = snapshot(library)
+        assert main(["add", site + "/data.json"]) == 1
+        assert "is not an HTML page" in capsys.readouterr().out
+        assert snapshot(library) == before
