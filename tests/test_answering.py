@@ -188,6 +188,7 @@ def test_evidence_is_verbatim_grouped_by_article_and_within_budget(api_engine):
     assert sources == sorted(sources, key=sources.index)  # one run per article
     block = evidence_block(evidence)
     with_meta = {e.source for e in evidence if e.outlet or e.date}
+    assert with_meta, "the shipped corpus has outlets and dates: some evidence carries them"
     assert block.count("(Article from ") == len(with_meta)
 
 
