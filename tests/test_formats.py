@@ -120,3 +120,19 @@ def test_a_feed_item_is_removed_only_with_its_file(news):
         rag.remove_article("world-desk-feed.xml#2")
     with pytest.raises(rag.LibraryError, match="not a readable article"):
         rag.article_text("world-desk-feed.xml#3")  # the item without text
+
+
+def test_a_scanned_pdf_in_the_corpus_is_skipped_with_a_warning(tmp_path, caplog):
+    """At index time (not only when added): a PDF without text is skipped, saying why."""
+    import logging
+
+    from index.loading import load_folder
+    from tests.ingest_helpers import make_image_pdf
+
+    (tmp_path / "kept.txt").write_text("The harbour reopened after repairs.\n", encoding="utf-8")
+    make_image_pdf(tmp_path / "scan.pdf")
+    with caplog.at_level(logging.WARNING, logger="index.loading"):
+        articles = load_folder(tmp_path)
+    assert [a.source for a in articles] == ["kept.txt"]
+    warned = [r.getMessage() for r in caplog.records if "scan.pdf" in r.getMessage()]
+    assert warned and "no text layer (a scanned or image-only PDF)" in warned[0], warned
