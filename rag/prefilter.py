@@ -33,26 +33,6 @@ def filter_mask(keyword: KeywordIndex, filters: Filters) -> np.ndarray:
     )
 
 
-def expand_sources(keyword: KeywordIndex | None, filters: Filters | None) -> Filters | None:
-    """`filters` as a user means them: a file that holds several articles (a feed or an
-    export, whose articles are `file#1`, `file#2`, ...) stands for all of them, and an outlet
-    matches whatever its case ("bbc" is "BBC"); other names are kept as given."""
-    if filters is None or keyword is None or not (filters.sources or filters.outlets):
-        return filters
-    if filters.sources:
-        known = set(keyword.fields["source"])
-        expanded: list[str] = []
-        for name in filters.sources:
-            items = [] if name in known else sorted(k for k in known if k.startswith(name + "#"))
-            expanded.extend(items or [name])
-        filters = replace(filters, sources=tuple(dict.fromkeys(expanded)))
-    if filters.outlets:
-        by_case = {o.casefold(): o for o in set(keyword.fields["outlet"]) if o}
-        outlets = (by_case.get(o.casefold(), o) for o in filters.outlets)
-        filters = replace(filters, outlets=tuple(dict.fromkeys(outlets)))
-    return filters
-
-
 @dataclass(frozen=True)
 class MatchingIds:
     """The records a filter keeps: chunk ids and the ids of those chunks' sentences."""
@@ -72,6 +52,32 @@ class Prefilter:
     def usable(self) -> bool:
         """False for a keyword index saved before it kept filter fields or sentence ids."""
         return self.keyword.has_fields and self.keyword.sentences is not None
+
+    @cached_property
+    def _names(self) -> tuple[set[str], dict[str, str]]:
+        """(every source, outlet by its case-folded name), read once from the index."""
+        outlets = {o.casefold(): o for o in set(self.keyword.fields["outlet"]) if o}
+        return set(self.keyword.fields["source"]), outlets
+
+    def as_meant(self, filters: Filters | None) -> Filters | None:
+        """`filters` as a user means them: a file that holds several articles (a feed or an
+        export, whose articles are `file#1`, `file#2`, ...) stands for all of them, and an
+        outlet matches whatever its case ("bbc" is "BBC"); other names are kept as given."""
+        if filters is None or not (filters.sources or filters.outlets):
+            return filters
+        known, outlets = self._names
+        if filters.sources:
+            expanded: list[str] = []
+            for name in filters.sources:
+                items = (
+                    [] if name in known else sorted(k for k in known if k.startswith(name + "#"))
+                )
+                expanded.extend(items or [name])
+            filters = replace(filters, sources=tuple(dict.fromkeys(expanded)))
+        if filters.outlets:
+            named = (outlets.get(o.casefold(), o) for o in filters.outlets)
+            filters = replace(filters, outlets=tuple(dict.fromkeys(named)))
+        return filters
 
     @cached_property
     def _chunk_ids(self) -> np.ndarray:

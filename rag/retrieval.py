@@ -23,7 +23,7 @@ from index.keyword import KeywordIndex
 from rag.config import Settings
 from rag.filters import Filters
 from rag.fusion import reciprocal_rank_fusion
-from rag.prefilter import Prefilter, expand_sources, filter_mask
+from rag.prefilter import Prefilter, filter_mask
 from rag.types import Passage
 
 log = logging.getLogger(__name__)
@@ -130,8 +130,8 @@ class HybridRetriever:
         self, question: str, query_vector: np.ndarray, k: int, filters: Filters | None = None
     ) -> list[tuple[str, float]]:
         """(chunk id, fused score) pairs of every candidate that passes `filters`, best first
-        (a feed or export file named in `sources` stands for all its articles)."""
-        filters = expand_sources(self.keyword, filters)
+        (as the user means them: Prefilter.as_meant)."""
+        filters = self.prefilter.as_meant(filters)
         n = max(k, self.candidates)
         rankings = []
         if self.mode in ("hybrid", "vector"):
