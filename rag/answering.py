@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from index.chunking import split_sentences
+from rag.answer_type import gives_what_was_asked
 from rag.citations import CheckedSentence, check_sentences, normalize_markers, render, split_answer
 from rag.citations import support_matrix as similarity_matrix
 from rag.condense import check_history, condense
@@ -148,6 +149,14 @@ class AnswerChain:
         enforcer = SupportEnforcer(ClaimJudge(generator, cfg.threshold), cfg, before)
         return enforcer.answer(checked, similarity, evidence)
 
+    def asked_for(self, run: _Run, text: str, citations: list[Citation]) -> list[Citation]:
+        """The citations, or none (an off-question refusal) when the question asks for a number,
+        a date or a name and the answer holds none the question did not say (rag/answer_type)."""
+        if citations and not gives_what_was_asked(run.query, text):
+            run.refusal = "off-question"
+            return []
+        return citations
+
     def _sentences_before(self, evidence: Evidence) -> str:
         """The article's `context_sentences` sentences just before `evidence` ("" when the
         article text cannot be read)."""
@@ -190,7 +199,7 @@ class AnswerChain:
         if generator is None or run.backend.startswith("none"):
             text, citations = self._extractive(run)
             yield ("\n\n" if raw else "") + text
-            yield run.answer(text, citations)
+            yield run.answer(text, self.asked_for(run, text, citations))
             return
         if NOT_IN_SOURCES.lower() in raw.lower():
             run.refusal = "not-in-sources"
@@ -204,7 +213,7 @@ class AnswerChain:
         ):
             text, citations = self._extractive(run)
             run.backend += f" (extractive: no claim of the model held, {run.refusal})"
-        yield run.answer(text, citations)
+        yield run.answer(text, self.asked_for(run, text, citations))
 
     def _generate(self, generator: Generator | None, run: _Run) -> Iterator[str]:
         """Stream the generator's reply (redacted); returns the whole reply, "" when there is

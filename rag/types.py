@@ -63,6 +63,7 @@ REFUSAL_REASONS = {
     "uncited": "no claim could be tied to a source",
     "unsupported": "no claim passed the fact check against its quote",  # the judge
     "restates-question": "the answer only restated the question",  # the grounding gate
+    "off-question": "what the sources say does not answer what was asked",  # the answer check
 }
 
 

@@ -264,3 +264,29 @@ def test_the_judge_reads_the_sentence_before_the_cited_one_when_asked(api_engine
     AnswerChain(api_engine, second).ask(MEDINSKY)
     shown = second.judged[0][-1]["content"]
     assert f"Passage: {' '.join(cited.quote.split())}\n" in shown, "off by default"
+
+
+AIDE = "What is the name of the aide Putin appointed to lead the Russian delegation in Istanbul?"
+
+
+def test_a_cited_answer_without_the_name_asked_for_is_an_off_question_refusal(chain):
+    """The judge accepts the claim (its quote states it), but the question asks for a name the
+    answer does not give: the corpus is silent on what was asked."""
+    reply = (
+        "Putin appointed his aide to lead the Russian delegation in Istanbul, to emphasize "
+        "that he will persist with his initial demands [1]."
+    )
+    use(chain, ScriptedGenerator(reply))
+    answer = rag.ask(AIDE)
+    assert answer.refused and answer.refusal == "off-question" and answer.citations == []
+    assert answer.text == REFUSAL_TEXT and "off-question" in REFUSAL_REASONS
+    use(chain, ScriptedGenerator("Putin appointed his aide Vladimir Medinsky [1]."))
+    named = rag.ask(AIDE)
+    assert not named.refused and "Medinsky" in named.text
+
+
+def test_the_extractive_backend_refuses_an_answer_without_the_name_asked_for(chain):
+    use(chain, None)
+    question = "What is the name of the Pope who offered to host the negotiations at the Vatican?"
+    pope = rag.ask(question)
+    assert pope.refused and pope.refusal == "off-question" and pope.backend == "none"

@@ -1,0 +1,103 @@
+"""Does an answer hold the kind of thing its question asks for?
+
+A question that asks for a number ("how many", "what is the dollar value"), a calendar date
+("on what date") or a name ("what is the name of", "which senators", "who") is answered only
+by a reply that holds one the question did not already say. A small model asked such a question
+that the corpus cannot answer tends to reply with a true, cited sentence from near the topic
+("The Vatican, represented by the Pope, has declared its great interest in hosting the
+negotiations" for "What is the name of the Pope who offered to host ..."): the claims judge
+accepts it, since its quote states it, but it does not answer. Questions of any other kind
+("how did", "why", "what was agreed") are not checked.
+"""
+
+from __future__ import annotations
+
+import re
+
+NUMBER, DATE, NAME = "number", "date", "name"
+
+_NUMBER_Q = re.compile(
+    r"\bhow (many|much|long|old|far)\b|\bwhat (is |was |are |were )?(the )?(percentage"
+    r"|proportion|share|number|amount|sum|figure|price|cost|(dollar )?value)\b",
+    re.I,
+)
+_DATE_Q = re.compile(
+    r"\b(on )?(what|which) (date|day|year|month)\b|\bwhen (was|is|did|does|will)\b.*\bdated?\b",
+    re.I,
+)
+_NAME_Q = re.compile(
+    r"^\W*(who|whom)\b|\bwhat (is|was|are|were) the (official |full )?(name|title)s?\b"
+    r"|\bwhich (senators?|ministers?|officials?|envoys?|leaders?|presidents?|lawmakers?"
+    r"|journalists?|newspapers?|outlets?|agency|agencies|think[- ]tanks?|organi[sz]ations?"
+    r"|compan(y|ies)|countr(y|ies)|cit(y|ies)|regions?|news organi[sz]ations?|people|person)\b",
+    re.I,
+)
+
+
+def _vocab(words: str) -> frozenset[str]:
+    return frozenset(words.split())
+
+
+_NUMBER_WORDS = _vocab(
+    "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety "
+    "hundred hundreds thousand thousands million millions billion billions trillion dozen "
+    "dozens half quarter third twice double triple first second"
+)
+_MONTHS = _vocab(
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday "
+    "saturday sunday yesterday today tomorrow"
+)
+# Capitalised words that are not names (sentence starts, pronouns, titles in front of names).
+_NOT_NAMES = _vocab(
+    "the a an this that these those he she it they we i his her its their our he's she's "
+    "according in on at of for and but or as by with from to after before during when while "
+    "mr mrs ms dr president senator minister secretary article report yes no"
+)
+_WORD = re.compile(r"[\w’'-]+")
+
+
+# A question of two parts ("On what date ..., and who led ...?"): an answer may give one part.
+_TWO_PARTS = re.compile(r"\b(and|or)\s+(who|whom|what|when|where|which|how|why)\b", re.I)
+
+
+def expected_type(question: str) -> str | None:
+    """NUMBER, DATE or NAME when the question asks for one; None for any other question, and
+    for one of two parts (the answer may give only the part the evidence holds)."""
+    if question.count("?") > 1 or _TWO_PARTS.search(question):
+        return None
+    if _DATE_Q.search(question):
+        return DATE
+    if _NUMBER_Q.search(question):
+        return NUMBER
+    if _NAME_Q.search(question):
+        return NAME
+    return None
+
+
+def _words(text: str) -> list[str]:
+    return [re.sub(r"['’]s$", "", w) for w in _WORD.findall(text)]
+
+
+def _new(answer: str, question: str) -> list[str]:
+    """The answer's words (original case, possessives cut) that the question does not have."""
+    asked = {w.lower() for w in _words(question)}
+    return [w for w in _words(answer) if w.lower() not in asked]
+
+
+def holds(kind: str, answer: str, question: str) -> bool:
+    """Whether `answer` holds a `kind` of thing that `question` does not already say."""
+    new = _new(re.sub(r"\[\d+\]", " ", answer), question)
+    if kind == NUMBER:
+        return any(any(c.isdigit() for c in w) or w.lower() in _NUMBER_WORDS for w in new)
+    if kind == DATE:
+        return any(re.fullmatch(r"\d{1,4}(st|nd|rd|th)?", w) or w.lower() in _MONTHS for w in new)
+    return any(w[0].isupper() and w.lower() not in _NOT_NAMES for w in new if w)
+
+
+def gives_what_was_asked(question: str, answer: str) -> bool:
+    """False only when the question asks for a number, date or name and the answer holds none
+    that the question did not already say."""
+    kind = expected_type(question)
+    return kind is None or holds(kind, answer, question)

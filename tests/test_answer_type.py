@@ -1,0 +1,52 @@
+"""The answer-type gate: a question asking for a number, a date or a name is answered only by a
+reply holding one the question did not say (rag/answer_type.py)."""
+
+import pytest
+
+from rag.answer_type import DATE, NAME, NUMBER, expected_type, gives_what_was_asked
+
+
+@pytest.mark.parametrize(
+    ("question", "kind"),
+    [
+        ("How many prisoners of war did the two sides agree to swap?", NUMBER),
+        ("What is the dollar value of the minerals agreement?", NUMBER),
+        ("How long did the phone call last?", NUMBER),
+        ("On what date is the second round of talks scheduled?", DATE),
+        ("Which year did the war begin?", DATE),
+        ("What is the name of the Pope who offered to host the talks?", NAME),
+        ("Who led the Russian delegation in Istanbul?", NAME),
+        ("Which senators sponsor the sanctions bill?", NAME),
+        ("In which city did the negotiators meet?", NAME),
+        ("On what date were the talks, and who led the Russian delegation?", None),
+        ("Where did he speak from? Who was with him?", None),
+        ("How did Zelenski react after the call?", None),
+        ("Why is the Kremlin chief torn over a lull?", None),
+        ("What was agreed at the meeting in London?", None),
+    ],
+)
+def test_the_kind_a_question_asks_for(question, kind):
+    assert expected_type(question) == kind
+
+
+@pytest.mark.parametrize(
+    ("question", "answer", "kept"),
+    [
+        ("How many prisoners did they swap?", "They agreed to exchange 1,000 prisoners [1].", True),
+        ("How many armed men does Putin have?", "He has a million armed men [1].", True),
+        ("How many prisoners did they swap?", "The sides agreed on an exchange [1].", False),
+        ("How long did the 2 hour call last?", "The call lasted 2 hours [1].", False),
+        ("On what date is the next round?", "The next round is on May 16 [1].", True),
+        ("On what date is the next round?", "Russia offered another round in Istanbul [1].", False),
+        ("What is the name of the Pope who offered to host the talks at the Vatican?",
+         "The Vatican, represented by the Pope, has declared its interest in hosting [1].", False),
+        ("What is the name of the Pope who offered to host the talks?",
+         "Pope Leo XIV offered to host them [1].", True),
+        ("Who led the Russian delegation?", "Vladimir Medinsky led it [1].", True),
+        ("Who led the Russian delegation?", "He led the Russian delegation [1].", False),
+        ("What is the title of the CSIS report?", "She said CSIS’s report shows it [1].", False),
+        ("How did Zelenski react?", "He said nothing new [1].", True),
+    ],
+)  # fmt: skip
+def test_an_answer_holds_a_new_one_of_that_kind(question, answer, kept):
+    assert gives_what_was_asked(question, answer) is kept
