@@ -29,6 +29,7 @@ from rag.filters import Filters, check_filters
 from rag.generation import Generator, make_generator
 from rag.grounding import adds_grounded_content, says_not_covered
 from rag.judge import ClaimJudge
+from rag.multi_article import other_reports
 from rag.prompts import ANSWER_SYSTEM, ANSWER_USER, NOT_IN_SOURCES, REFUSAL_TEXT
 from rag.redaction import redact, redact_stream
 from rag.support import SupportEnforcer
@@ -244,6 +245,9 @@ class AnswerChain:
         cited = any(c.markers for c in checked)
         with run.stage("judge"):
             checked = self.judge(checked, similarity, run.evidence, generator)
+        embed = self.engine.embed_model.embed
+        floor = self.settings.relevance_min
+        checked += other_reports(run.query, checked, run.evidence, embed, floor)
         text, citations = render(checked, run.evidence)
         if not citations:
             run.refusal = "unsupported" if cited else "uncited"

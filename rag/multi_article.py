@@ -1,0 +1,59 @@
+"""A question about several reports is answered from each of them.
+
+"How is Crimea treated in the peace proposals described in the coverage?", "Do the reports
+agree?", "... both in Putin's demands and in the US plan": the evidence step already shows the
+model sentences from each relevant article, but the 1.5B model tends to answer from the first
+one and cite it alone. When the question says it spans reports, the article in the evidence
+that no kept claim cites whose sentence is most on the question and nearest the answer adds
+that sentence, verbatim and cited (a quote states itself: no judge call), so the answer cites
+two reports. One, not every other article: on the eval's cue questions the second-best
+article's sentence was off the question ("Crimea belongs to Ukraine" for the prisoner swap).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import numpy as np
+
+from rag.citations import CheckedSentence, support_matrix
+from rag.evidence import Evidence
+
+# What makes a question span reports (issue 10: "according to these reports", "versus", "both").
+SPANS_REPORTS = re.compile(
+    r"\b(according to|in|across|from) (the|these|those|both|all) (coverage|reports|articles"
+    r"|outlets|newspapers|stories|sources)\b"
+    r"|\b(do|did|does) (the |these |both )?(reports|articles|outlets|newspapers|stories|sources)"
+    r" (agree|differ|disagree|say)\b"
+    r"|\bboth (in|by|from) .+ and\b|\bversus\b|\bvs\.? |\beach (report|article|outlet|newspaper)\b",
+    re.I,
+)
+
+
+def spans_reports(question: str) -> bool:
+    """True when the question asks about several reports at once."""
+    return bool(SPANS_REPORTS.search(question))
+
+
+def other_reports(
+    question: str,
+    kept: list[CheckedSentence],
+    evidence: list[Evidence],
+    embed: Callable[[list[str]], np.ndarray],
+    relevance_min: float,
+) -> list[CheckedSentence]:
+    """For a question spanning reports whose kept claims cite one article: among the evidence
+    sentences of the other articles at least `relevance_min` relevant to the question, the one
+    whose relevance plus similarity to the answer so far is highest (on the question, and near
+    what the answer says), verbatim and cited; [] for any other answer or question."""
+    cited = {evidence[n - 1].source for s in kept for n in s.markers}
+    if len(cited) != 1 or not spans_reports(question):
+        return []
+    candidates = [e for e in evidence if e.source not in cited and e.relevance >= relevance_min]
+    if not candidates:
+        return []
+    closeness = support_matrix([s.text for s in kept], candidates, embed).max(axis=0)
+    best = max(zip(candidates, closeness, strict=True), key=lambda p: p[0].relevance + p[1])[0]
+    n = best.number
+    return [CheckedSentence(" ".join(best.text.split()), [n], True, {n: 1.0}, {n: 1.0})]
