@@ -94,7 +94,11 @@ class JudgeSettings(BaseModel):
         0.45, ge=0, le=1, description="Least similarity for re-citing a claim elsewhere."
     )
     replace_min: float = Field(
-        0.6, ge=0, le=1, description="Least similarity for replacing a claim by its evidence."
+        0.55,
+        ge=0,
+        le=1,
+        description="Least similarity for replacing a rejected claim by its evidence sentence "
+        "(fitted on the odd-numbered eval questions by replay, docs/measurements.md).",
     )
     min_fact_words: int = Field(3, ge=1, description="Fewer content words: connective text.")
     extractive_fallback: bool = Field(
