@@ -62,10 +62,14 @@ _WORD = re.compile(r"[\w’'-]+")
 _TWO_PARTS = re.compile(r"\b(and|or)\s+(who|whom|what|when|where|which|how|why)\b", re.I)
 
 
+# "Who is Maria Snegovaya?" asks what a named person is (a role), not for a name.
+_DESCRIBE = re.compile(r"^\W*[Ww]ho (is|was|are|were) [A-Z]")
+
+
 def expected_type(question: str) -> str | None:
     """NUMBER, DATE or NAME when the question asks for one; None for any other question, and
     for one of two parts (the answer may give only the part the evidence holds)."""
-    if question.count("?") > 1 or _TWO_PARTS.search(question):
+    if question.count("?") > 1 or _TWO_PARTS.search(question) or _DESCRIBE.search(question):
         return None
     if _DATE_Q.search(question):
         return DATE

@@ -20,6 +20,8 @@ from rag.answer_type import DATE, NAME, NUMBER, expected_type, gives_what_was_as
         ("In which city did the negotiators meet?", NAME),
         ("On what date were the talks, and who led the Russian delegation?", None),
         ("Where did he speak from? Who was with him?", None),
+        ("Who is Maria Snegovaya?", None),
+        ("Who was the envoy sent to Moscow?", NAME),
         ("How did Zelenski react after the call?", None),
         ("Why is the Kremlin chief torn over a lull?", None),
         ("What was agreed at the meeting in London?", None),
