@@ -34,23 +34,26 @@ _NAME_Q = re.compile(
 )
 
 
-def _vocab(words: str) -> frozenset[str]:
+def vocab(words: str) -> frozenset[str]:
+    """The set of the space-separated words."""
     return frozenset(words.split())
 
 
-_NUMBER_WORDS = _vocab(
+# The words of counts and calendars, shared with the evidence step's answer-type bonus
+# (rag/evidence.py), so "holds a number" means one thing in both.
+NUMBER_WORDS = vocab(
     "one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
     "sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety "
     "hundred hundreds thousand thousands million millions billion billions trillion dozen "
     "dozens half quarter third twice double triple first second"
 )
-_MONTHS = _vocab(
+CALENDAR_WORDS = vocab(
     "january february march april may june july august september october november december "
     "jan feb mar apr jun jul aug sep sept oct nov dec monday tuesday wednesday thursday friday "
     "saturday sunday yesterday today tomorrow"
 )
 # Capitalised words that are not names (sentence starts, pronouns, titles in front of names).
-_NOT_NAMES = _vocab(
+_NOT_NAMES = vocab(
     "the a an this that these those he she it they we i his her its their our he's she's "
     "according in on at of for and but or as by with from to after before during when while "
     "mr mrs ms dr president senator minister secretary article report yes no"
@@ -94,9 +97,11 @@ def holds(kind: str, answer: str, question: str) -> bool:
     """Whether `answer` holds a `kind` of thing that `question` does not already say."""
     new = _new(re.sub(r"\[\d+\]", " ", answer), question)
     if kind == NUMBER:
-        return any(any(c.isdigit() for c in w) or w.lower() in _NUMBER_WORDS for w in new)
+        return any(any(c.isdigit() for c in w) or w.lower() in NUMBER_WORDS for w in new)
     if kind == DATE:
-        return any(re.fullmatch(r"\d{1,4}(st|nd|rd|th)?", w) or w.lower() in _MONTHS for w in new)
+        return any(
+            re.fullmatch(r"\d{1,4}(st|nd|rd|th)?", w) or w.lower() in CALENDAR_WORDS for w in new
+        )
     return any(w[0].isupper() and w.lower() not in _NOT_NAMES for w in new if w)
 
 

@@ -18,6 +18,7 @@ import chromadb
 import numpy as np
 
 from index.keyword import tokenize
+from rag.answer_type import CALENDAR_WORDS, NUMBER_WORDS, vocab
 from rag.config import EvidenceSettings
 from rag.injection import addresses_the_model
 from rag.types import Citation, Passage
@@ -32,12 +33,14 @@ _ASKS_NUMBER = re.compile(
     r"far|old|often|soon)|what (percentage|share|number|age)|by how)\b",
     re.IGNORECASE,
 )
+_DURATION_WORDS = vocab(
+    "minute minutes hour hours day days week weeks month months year years decade decades "
+    "century centuries"
+)
 _HOLDS_NUMBER = re.compile(
-    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|"
-    r"hundreds?|thousands?|millions?|billions?|dozens?|half|january|february|march|april|may|"
-    r"june|july|august|september|october|november|december|monday|tuesday|wednesday|thursday|"
-    r"friday|saturday|sunday|yesterday|today|tomorrow|minutes?|hours?|days?|weeks?|months?|"
-    r"years?|decades?|centur(y|ies))\b",
+    r"\d|\b("
+    + "|".join(sorted(NUMBER_WORDS | CALENDAR_WORDS | _DURATION_WORDS, key=len, reverse=True))
+    + r")\b",
     re.IGNORECASE,
 )
 
