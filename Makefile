@@ -15,8 +15,8 @@ export UV_PYTHON := $(PY)
 # (a VM may list AMX and still refuse its state: the native build segfaulted on one).
 AVX512_ALL := avx512f avx512cd avx512bw avx512dq avx512vl avx512vbmi avx512_vnni
 CPU_FLAGS := $(shell grep -m1 '^flags' /proc/cpuinfo 2>/dev/null)
-ifeq ($(strip $(foreach f,$(AVX512_ALL),$(filter $(f),$(CPU_FLAGS)))),$(strip $(AVX512_ALL)))
-export CMAKE_ARGS := -DGGML_AVX512=ON -DGGML_AVX512_VBMI=ON -DGGML_AVX512_VNNI=ON
+ifeq ($(filter-out $(CPU_FLAGS),$(AVX512_ALL)),)
+$(VENV)/.synced: export CMAKE_ARGS := -DGGML_AVX512=ON -DGGML_AVX512_VBMI=ON -DGGML_AVX512_VNNI=ON
 endif
 
 $(VENV)/.synced: pyproject.toml uv.lock
