@@ -100,6 +100,16 @@ class JudgeSettings(BaseModel):
         description="Least similarity for replacing a rejected claim by its evidence sentence "
         "(fitted on the odd-numbered eval questions by replay, docs/measurements.md).",
     )
+    pool: int = Field(
+        1,
+        ge=1,
+        le=6,
+        description="A claim its citation does not support (or that has none) is judged "
+        "against its `pool` most similar evidence sentences together (1: off).",
+    )
+    pool_min: float = Field(
+        0.3, ge=0, le=1, description="Least similarity for a sentence to join that pool."
+    )
     min_fact_words: int = Field(3, ge=1, description="Fewer content words: connective text.")
     extractive_fallback: bool = Field(
         False,

@@ -82,24 +82,49 @@ class SupportEnforcer:
         self, sentence: CheckedSentence, similarity: np.ndarray, evidence: list[Evidence]
     ) -> CheckedSentence | None:
         """The claim as it may stay in the answer (re-cited or replaced), or None to drop it."""
-        if not sentence.markers:
-            return None if sentence.factual else sentence
-        p = self._probability(sentence.text, evidence, sentence.markers)
-        if self._accepts(p):
-            return replace(sentence, support=dict.fromkeys(sentence.markers, p))
+        if not sentence.markers and not sentence.factual:
+            return sentence
         ranked = [int(j) + 1 for j in np.argsort(-similarity)]
-        others = [n for n in ranked if n not in sentence.markers][: self.cfg.alternatives]
-        for n in others:
-            if similarity[n - 1] < self.cfg.recite_min:
-                break
-            p = self._probability(sentence.text, evidence, [n])
+        if sentence.markers:
+            p = self._probability(sentence.text, evidence, sentence.markers)
             if self._accepts(p):
-                return replace(sentence, markers=[n], support={n: p})
+                return replace(sentence, support=dict.fromkeys(sentence.markers, p))
+            others = [n for n in ranked if n not in sentence.markers][: self.cfg.alternatives]
+            for n in others:
+                if similarity[n - 1] < self.cfg.recite_min:
+                    break
+                p = self._probability(sentence.text, evidence, [n])
+                if self._accepts(p):
+                    return replace(sentence, markers=[n], support={n: p})
+        pooled = self._pooled(sentence, similarity, evidence, ranked)
+        if pooled is not None or not sentence.markers:
+            return pooled
         best = ranked[0] if ranked else None
         if best is not None and similarity[best - 1] >= self.cfg.replace_min:
             text = " ".join(evidence[best - 1].text.split())
             return CheckedSentence(text, [best], True, {best: 1.0}, {best: 1.0})
         return None
+
+    def _pooled(
+        self,
+        sentence: CheckedSentence,
+        similarity: np.ndarray,
+        evidence: list[Evidence],
+        ranked: list[int],
+    ) -> CheckedSentence | None:
+        """The claim judged against its `pool` most similar evidence sentences read together
+        (in prompt order, so a quote and the line naming its speaker sit side by side), cited
+        to all of them when the judge accepts; None when the pool is off, empty or rejected."""
+        if self.cfg.pool < 2:
+            return None
+        top = ranked[: self.cfg.pool]
+        numbers = sorted(n for n in top if similarity[n - 1] >= self.cfg.pool_min)
+        if not numbers or numbers == sorted(sentence.markers):
+            return None
+        p = self._probability(sentence.text, evidence, numbers)
+        if not self._accepts(p):
+            return None
+        return replace(sentence, markers=numbers, support=dict.fromkeys(numbers, p))
 
     def answer(
         self, checked: list[CheckedSentence], similarity: np.ndarray, evidence: list[Evidence]

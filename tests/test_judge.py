@@ -66,10 +66,15 @@ def test_verbatim_claims_need_no_judge():
     assert not is_verbatim("", quote)
 
 
-def _enforce(table: dict[tuple[str, str], float], claims: list[tuple[str, list[int]]]):
+def _enforce(
+    table: dict[tuple[str, str], float],
+    claims: list[tuple[str, list[int]]],
+    model: TableModel | None = None,
+    **settings: float,
+):
     evidence = make_evidence()
-    model = TableModel(table)
-    cfg = JudgeSettings(threshold=0.5, replace_min=0.5, recite_min=0.1)
+    model = model or TableModel(table)
+    cfg = JudgeSettings(threshold=0.5, replace_min=0.5, recite_min=0.1, **settings)
     checked = [CheckedSentence(text, markers, True) for text, markers in claims]
     similarity = np.stack(
         [bow_embed([text])[0] @ np.stack([e.vector for e in evidence]).T for text, _ in claims]
@@ -102,6 +107,32 @@ def test_rejected_paraphrase_is_replaced_by_its_evidence_sentence_verbatim():
 def test_rejected_claim_with_no_close_evidence_is_dropped_and_uncited_claims_go():
     kept, _ = _enforce({}, [("The weather in Paris was sunny.", [1]), ("Uncited fact here.", [])])
     assert kept == []
+
+
+class BothModel(TableModel):
+    """Says yes only to a passage that holds both words: a claim two sentences state together."""
+
+    def __init__(self, first: str, second: str) -> None:
+        super().__init__({})
+        self.words = (first, second)
+
+    def yes_probability(self, messages: list[dict[str, str]]) -> float:
+        self.calls += 1
+        passage = messages[-1]["content"].split("\n\nClaim: ")[0]
+        return 0.9 if all(w in passage for w in self.words) else 0.1
+
+
+def test_a_claim_two_sentences_state_together_is_judged_against_both_when_pooled():
+    claim = ("Medinsky's delegation agreed to exchange 1,000 prisoners of war.", [])
+    model = BothModel("Medinsky", "1,000")
+    kept, _ = _enforce({}, [claim], model, pool=2, pool_min=0.1)
+    assert kept[0].markers == [1, 2] and kept[0].support == {1: 0.9, 2: 0.9}
+    assert kept[0].text == claim[0]  # judged as written, not replaced
+    kept, _ = _enforce({}, [claim], BothModel("Medinsky", "1,000"))  # pool off: uncited, dropped
+    assert kept == []
+    model = BothModel("Medinsky", "Trump")  # the pool does not state it: dropped, not replaced
+    kept, _ = _enforce({}, [claim], model, pool=2, pool_min=0.1)
+    assert kept == [] and model.calls == 1
 
 
 def test_claims_file_is_usable_for_calibration():
