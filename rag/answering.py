@@ -21,6 +21,7 @@ from index.chunking import split_sentences
 from rag.answer_type import gives_what_was_asked
 from rag.citations import CheckedSentence, check_sentences, normalize_markers, render, split_answer
 from rag.citations import support_matrix as similarity_matrix
+from rag.claims import without_source_frame
 from rag.condense import check_history, condense
 from rag.engine import Engine, check_question
 from rag.errors import RagError
@@ -126,10 +127,12 @@ class AnswerChain:
         )
 
     def verify(self, raw: str, evidence: list[Evidence]) -> tuple[list[CheckedSentence], Any]:
-        """Markers normalized, claims split, citations kept or moved by similarity; also the
-        claim x evidence similarity matrix the judge step re-cites by."""
+        """Markers normalized, claims split (a leading "The article states that" dropped),
+        citations kept or moved by similarity; also the claim x evidence similarity matrix
+        the judge step re-cites by."""
         cfg = self.settings.judge
         parts = split_answer(normalize_markers(raw), len(evidence), cfg.min_fact_words)
+        parts = [(without_source_frame(claim), numbers) for claim, numbers in parts]
         embed = self.engine.embed_model.embed
         checked = check_sentences(parts, evidence, embed, cfg.similarity_min, cfg.min_fact_words)
         checked = [s for s in checked if not says_not_covered(s.text)]

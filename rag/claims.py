@@ -94,6 +94,28 @@ def _merge_short(
     return merged
 
 
+# "The article states that X", "According to the report from BBC, X": the model naming its
+# source instead of stating the claim. The citation already names the article, and the frame is
+# no fact the quote states, so the judge read such claims as unsupported (issue 10).
+_SOURCE_NOUN = r"(?:article|report|analysis|text|coverage|evidence|excerpt|passage)"
+_SOURCE_FRAME = re.compile(
+    rf"^(?:(?:the|this) {_SOURCE_NOUN}(?: from [^,.;:]{{1,60}}?)? (?:states|says|mentions|"
+    rf"reports|notes|explains|indicates|writes|describes)(?: that)?[,:]?"
+    rf"|according to (?:the|this) {_SOURCE_NOUN}(?: from [^,.;:]{{1,60}}?)?,)\s+",
+    re.IGNORECASE,
+)
+
+
+def without_source_frame(claim: str) -> str:
+    """The claim without a leading "The article states that" / "According to the article,"
+    (its first letter raised); unchanged when it has none or nothing would be left."""
+    match = _SOURCE_FRAME.match(claim)
+    rest = claim[match.end() :] if match else ""
+    if len(tokenize(rest)) < 2:
+        return claim
+    return rest[0].upper() + rest[1:]
+
+
 def content_words(text: str) -> list[str]:
     """The stemmed content words of `text` (stop words removed), as retrieval reads them."""
     return tokenize(text)

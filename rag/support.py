@@ -112,13 +112,18 @@ class SupportEnforcer:
         evidence: list[Evidence],
         ranked: list[int],
     ) -> CheckedSentence | None:
-        """The claim judged against its `pool` most similar evidence sentences read together
-        (in prompt order, so a quote and the line naming its speaker sit side by side), cited
-        to all of them when the judge accepts; None when the pool is off, empty or rejected."""
+        """The claim judged against its `pool` most similar evidence sentences of the article of
+        the most similar one, read together (in prompt order, so a quote and the line naming
+        its speaker sit side by side), cited to all of them when the judge accepts; None when
+        the pool is off, empty or rejected. Sentences of two articles are never pooled: a
+        claim stitched from both states what neither article does."""
         if self.cfg.pool < 2:
             return None
-        top = ranked[: self.cfg.pool]
-        numbers = sorted(n for n in top if similarity[n - 1] >= self.cfg.pool_min)
+        if not ranked or similarity[ranked[0] - 1] < self.cfg.pool_min:
+            return None
+        source = evidence[ranked[0] - 1].source  # one article: its lines name its speakers
+        same = [n for n in ranked if evidence[n - 1].source == source][: self.cfg.pool]
+        numbers = sorted(n for n in same if similarity[n - 1] >= self.cfg.pool_min)
         if not numbers or numbers == sorted(sentence.markers):
             return None
         p = self._probability(sentence.text, evidence, numbers)

@@ -32,6 +32,17 @@ def test_model_answer_is_verified_and_renumbered(chain, api_engine):
     assert_citations_valid(answer, api_engine.settings.corpus)
 
 
+def test_the_article_states_that_is_dropped_before_the_judge_reads_the_claim(chain):
+    generator = ScriptedGenerator(
+        "The article states that Putin appointed his aide Vladimir Medinsky to lead the "
+        "Russian delegation in Istanbul [1]."
+    )
+    use(chain, generator)
+    answer = rag.ask(MEDINSKY)
+    assert not answer.refused and answer.text.startswith("Putin appointed his aide")
+    assert all("The article states" not in m[-1]["content"] for m in generator.judged)
+
+
 def test_prompt_numbers_evidence_and_keeps_system_prompt_first(chain):
     generator = ScriptedGenerator("Medinsky [1].")
     use(chain, generator)

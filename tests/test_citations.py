@@ -60,6 +60,20 @@ def test_split_answer_reads_markers_per_claim():
     assert parts == [("Medinsky led it", [1]), ("and 1,000 prisoners were swapped.", [2])]
 
 
+def test_a_leading_source_frame_is_no_part_of_the_claim():
+    from rag.claims import without_source_frame as bare
+
+    assert bare("The article states that on May 19, Trump called.") == "On May 19, Trump called."
+    assert bare("According to the article from BBC, leaders warned Putin.") == (
+        "Leaders warned Putin."
+    )
+    assert bare('The report from 2025-05-19 says "Kyiv agreed."') == '"Kyiv agreed."'
+    kept = "According to the New York Times report cited in the analysis, Rubio withdrew."
+    assert bare(kept) == kept  # a named outlet is an attribution the quote must state
+    assert bare("The article states that.") == "The article states that."  # nothing left
+    assert bare("The analysis of Rubio's withdrawal was written later.").startswith("The anal")
+
+
 def test_wrong_and_out_of_range_markers_are_fixed_and_renumbered():
     evidence = make_evidence()
     raw = "The call lasted two hours [1]. Medinsky led the Russian delegation [9]."

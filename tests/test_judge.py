@@ -70,9 +70,10 @@ def _enforce(
     table: dict[tuple[str, str], float],
     claims: list[tuple[str, list[int]]],
     model: TableModel | None = None,
+    evidence: list | None = None,
     **settings: float,
 ):
-    evidence = make_evidence()
+    evidence = evidence or make_evidence()
     model = model or TableModel(table)
     cfg = JudgeSettings(threshold=0.5, replace_min=0.5, recite_min=0.1, **settings)
     checked = [CheckedSentence(text, markers, True) for text, markers in claims]
@@ -133,6 +134,17 @@ def test_a_claim_two_sentences_state_together_is_judged_against_both_when_pooled
     model = BothModel("Medinsky", "Trump")  # the pool does not state it: dropped, not replaced
     kept, _ = _enforce({}, [claim], model, pool=2, pool_min=0.1)
     assert kept == [] and model.calls == 1
+
+
+def test_sentences_of_two_articles_are_never_pooled():
+    from dataclasses import replace as swap
+
+    evidence = make_evidence()
+    evidence[1] = swap(evidence[1], source="b.txt")  # the 1,000 prisoners: another article
+    claim = ("Medinsky's delegation agreed to exchange 1,000 prisoners of war.", [])
+    model = BothModel("Medinsky", "1,000")
+    kept, _ = _enforce({}, [claim], model, evidence, pool=3, pool_min=0.1)
+    assert kept == [] and model.calls == 1  # judged against one article's sentences only
 
 
 def test_claims_file_is_usable_for_calibration():
