@@ -12,7 +12,7 @@ import logging
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -149,8 +149,8 @@ class AnswerChain:
         cfg = self.settings.judge
         if not cfg.enabled:
             return [s for s in checked if s.markers or not s.factual]
-        before = self._sentences_before if cfg.context_sentences else None
-        enforcer = SupportEnforcer(ClaimJudge(generator, cfg.threshold), cfg, before)
+        context = self._in_context if cfg.context_sentences or cfg.context_after else None
+        enforcer = SupportEnforcer(ClaimJudge(generator, cfg.threshold), cfg, context)
         return enforcer.answer(checked, similarity, evidence)
 
     def asked_for(self, run: _Run, text: str, citations: list[Citation]) -> list[Citation]:
@@ -161,15 +161,20 @@ class AnswerChain:
             return []
         return citations
 
-    def _sentences_before(self, evidence: Evidence) -> str:
-        """The article's `context_sentences` sentences just before `evidence` ("" when the
-        article text cannot be read)."""
+    def _in_context(self, evidence: Evidence) -> str:
+        """`evidence` with the article's `context_sentences` sentences just before it and its
+        `context_after` sentences just after it (who is speaking, whom 'he' means); the
+        sentence alone when the article text cannot be read."""
+        cfg = self.settings.judge
         try:
             text = self.engine.article_text(evidence.source)
         except RagError:
-            return ""
+            return evidence.text
         spans = [s for s in split_sentences(text, 0, evidence.start) if s[1] <= evidence.start]
-        chosen = spans[-self.settings.judge.context_sentences :]
+        before = spans[-cfg.context_sentences :] if cfg.context_sentences else []
+        ahead = min(len(text), evidence.end + 2000)
+        after = [s for s in split_sentences(text, evidence.end, ahead) if s[0] >= evidence.end]
+        chosen = [*before, (evidence.start, evidence.end), *after[: cfg.context_after]]
         return " ".join(" ".join(text[a:b].split()) for a, b in chosen)
 
     # --- the whole path --------------------------------------------------------------------
@@ -205,11 +210,15 @@ class AnswerChain:
             yield ("\n\n" if raw else "") + text
             yield run.answer(text, self.asked_for(run, text, citations))
             return
-        if NOT_IN_SOURCES.lower() in raw.lower():
-            run.refusal = "not-in-sources"
-            yield run.answer("", [])
-            return
-        text, citations = self._checked(raw, generator, run)
+        text, citations = self._drafted(raw, generator, run)
+        looks = self.settings.judge.second_look
+        if not citations and looks and run.refusal in SECOND_LOOK_REFUSALS:
+            run.evidence = closest_evidence(run.evidence, looks)
+            yield "\n\n"
+            with run.stage("second_look"):
+                raw = yield from self._generate(generator, run)
+            if raw.strip():
+                text, citations = self._drafted(raw, generator, run)
         if (
             not citations
             and run.refusal in FALLBACK_REFUSALS
@@ -229,7 +238,7 @@ class AnswerChain:
             deltas = generator.stream(answer_messages(run.query, run.evidence))
             for delta in redact_stream(deltas):  # a key echoed back never reaches the user
                 if not raw:
-                    run.timings["first_token"] = run.elapsed()
+                    run.timings.setdefault("first_token", run.elapsed())
                 raw += delta
                 yield delta
         except RagError as exc:
@@ -239,6 +248,14 @@ class AnswerChain:
         if not raw.strip():
             run.backend = f"none (fallback: {generator.name} LLM returned an empty reply)"
         return raw
+
+    def _drafted(self, raw: str, generator: Generator, run: _Run) -> tuple[str, list[Citation]]:
+        """The model's reply as a checked answer; no citation (a refusal) when it says
+        NOT IN SOURCES."""
+        if NOT_IN_SOURCES.lower() in raw.lower():
+            run.refusal = "not-in-sources"
+            return "", []
+        return self._checked(raw, generator, run)
 
     def _checked(self, raw: str, generator: Generator, run: _Run) -> tuple[str, list[Citation]]:
         """The reply verified by similarity, then every claim judged; no citation (a refusal)
@@ -271,6 +288,17 @@ class AnswerChain:
                 return item
         raise RagError("The answer chain ended without an answer.")  # unreachable by design
 
+
+def closest_evidence(evidence: list[Evidence], count: int) -> list[Evidence]:
+    """The `count` best-scored evidence sentences, in prompt order, numbered from 1: what a
+    second look at a refused question shows the model."""
+    best = sorted(sorted(evidence, key=lambda e: -e.score)[:count], key=lambda e: e.number)
+    return [replace(e, number=n) for n, e in enumerate(best, 1)]
+
+
+# Refusals after generation that a second look (JudgeSettings.second_look) asks again for: the
+# model wrote nothing citable, the judge accepted none of it, or it said NOT IN SOURCES.
+SECOND_LOOK_REFUSALS = ("uncited", "unsupported", "not-in-sources")
 
 # Refusals after generation that the extractive fallback (JudgeSettings.extractive_fallback)
 # answers instead: the model wrote nothing citable, or the judge accepted none of it.

@@ -85,6 +85,13 @@ class JudgeSettings(BaseModel):
         description="Sentences of the article just before a cited one that the judge reads "
         "with it (who is speaking, whom 'he' means).",
     )
+    context_after: int = Field(
+        0,
+        ge=0,
+        le=3,
+        description="Sentences of the article just after a cited one that the judge reads "
+        "with it (a quote's '..., Vance said').",
+    )
     max_calls: int = Field(6, ge=0, description="Most judge calls per answer.")
     alternatives: int = Field(1, ge=0, description="Other evidence tried for a rejected claim.")
     similarity_min: float = Field(
@@ -111,6 +118,13 @@ class JudgeSettings(BaseModel):
         0.3, ge=0, le=1, description="Least similarity for a sentence to join that pool."
     )
     min_fact_words: int = Field(3, ge=1, description="Fewer content words: connective text.")
+    second_look: int = Field(
+        0,
+        ge=0,
+        le=12,
+        description="When no claim of the model's answer holds (or it says NOT IN SOURCES), "
+        "ask once more showing only this many best evidence sentences (0: off).",
+    )
     extractive_fallback: bool = Field(
         False,
         description="When no claim of the model is cited or accepted, answer with the evidence "

@@ -49,11 +49,11 @@ class SupportEnforcer:
         self,
         judge: ClaimJudge,
         cfg: JudgeSettings,
-        before: Callable[[Evidence], str] | None = None,
+        context: Callable[[Evidence], str] | None = None,
     ) -> None:
         self.judge = judge
         self.cfg = cfg
-        self.before = before  # the article text just before an evidence sentence, for context
+        self.context = context  # an evidence sentence with the article text around it
         self.calls = 0
 
     def _probability(self, claim: str, evidence: list[Evidence], numbers: list[int]) -> float:
@@ -63,10 +63,8 @@ class SupportEnforcer:
         if self.calls >= self.cfg.max_calls:
             return 0.0  # past the budget nothing more is accepted unjudged
         self.calls += 1
-        if self.before is not None:
-            quote = " ".join(
-                f"{self.before(evidence[n - 1])} {evidence[n - 1].text}".strip() for n in numbers
-            )
+        if self.context is not None:
+            quote = " ".join(self.context(evidence[n - 1]) for n in numbers)
         probability = self.judge.judge(claim, quote).probability
         log.debug("judge P(yes)=%s for %r against %s", probability, claim, numbers)
         if probability is None:

@@ -33,7 +33,8 @@ __all__ = [
 
 
 class ScriptedGenerator:
-    """Replays a fixed reply; optionally fails after some deltas, like a dying server."""
+    """Replays a fixed reply (or, given `replies`, one per answer call in turn, the last one
+    repeated); optionally fails after some deltas, like a dying server."""
 
     name = "scripted"
 
@@ -42,8 +43,10 @@ class ScriptedGenerator:
         reply: str,
         fail_after: int | None = None,
         p_yes: float | Callable[[list[dict[str, str]]], float] = 0.95,
+        replies: list[str] | None = None,
     ) -> None:
         self.reply = reply
+        self.replies = list(replies or [])
         self.fail_after = fail_after
         self.p_yes = p_yes  # the judge's P(yes): a constant or a function of the prompt
         self.messages: list[list[dict[str, str]]] = []
@@ -53,7 +56,8 @@ class ScriptedGenerator:
         self, messages: list[dict[str, str]], max_tokens: int | None = None
     ) -> Iterator[str]:
         self.messages.append(messages)
-        for n, word in enumerate(self.reply.split(" ")):
+        reply = self.replies[min(len(self.messages), len(self.replies)) - 1] if self.replies else ""
+        for n, word in enumerate((reply or self.reply).split(" ")):
             if self.fail_after is not None and n >= self.fail_after:
                 raise GenerationError("scripted LLM failed: connection closed")
             yield word + " "

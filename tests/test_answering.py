@@ -280,6 +280,39 @@ def test_the_judge_reads_the_sentence_before_the_cited_one_when_asked(api_engine
     assert f"Passage: {' '.join(cited.quote.split())}\n" in shown, "off by default"
 
 
+def test_the_judge_reads_the_sentence_after_the_cited_one_when_asked(api_engine):
+    """RAG_JUDGE__CONTEXT_AFTER=1: the judge's passage is the cited sentence, then the
+    article's sentence after it (a quote's "..., Vance said")."""
+    judge = api_engine.settings.judge.model_copy(update={"context_after": 1})
+    engine = engine_like(api_engine, judge=judge)
+    generator = ScriptedGenerator("Putin chose Medinsky, his aide, as head of the team [1].")
+    answer = AnswerChain(engine, generator).ask(MEDINSKY)
+    assert not answer.refused and rag.validate_answer(answer) == []
+    cited = answer.citations[0]
+    after = " ".join(engine.article_text(cited.source)[cited.end :].split())
+    passage = generator.judged[0][-1]["content"].split("Passage: ", 1)[1].split("\n\nClaim:")[0]
+    quote = " ".join(cited.quote.split())
+    assert passage.startswith(quote) and len(passage) > len(quote)
+    assert after.startswith(passage[len(quote) :].strip())
+
+
+def test_a_refused_draft_gets_a_second_look_at_the_best_evidence_when_asked(api_engine):
+    """RAG_JUDGE__SECOND_LOOK=3: a draft that says NOT IN SOURCES (or holds no citable or
+    accepted claim) is asked once more, showing the model only the 3 best evidence sentences;
+    the answer cites those, numbered from 1. Off by default: the refusal stands."""
+    replies = [NOT_IN_SOURCES, "Putin appointed his aide Vladimir Medinsky [1]."]
+    judge = api_engine.settings.judge.model_copy(update={"second_look": 3})
+    generator = ScriptedGenerator("", replies=replies)
+    answer = AnswerChain(engine_like(api_engine, judge=judge), generator).ask(MEDINSKY)
+    assert len(generator.messages) == 2 and not answer.refused and "Medinsky" in answer.text
+    second = generator.messages[1][1]["content"]
+    assert "[3] " in second and "[4] " not in second and len(answer.evidence) == 3
+    assert rag.validate_answer(answer) == []
+    off = ScriptedGenerator("", replies=replies)
+    refused = AnswerChain(api_engine, off).ask(MEDINSKY)
+    assert refused.refused and refused.refusal == "not-in-sources" and len(off.messages) == 1
+
+
 AIDE = "What is the name of the aide Putin appointed to lead the Russian delegation in Istanbul?"
 
 
