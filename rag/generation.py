@@ -78,9 +78,11 @@ class ChatGenerator:
         timeout: float,
         max_tokens: int,
         server: LocalServer | None = None,
+        judge: ChatGenerator | None = None,
     ) -> None:
         self.name = name
         self.server = server
+        self.judge = judge  # where yes_probability goes, when not to this endpoint
         self.model = model
         self.max_tokens = max_tokens
         self.client = OpenAI(
@@ -130,6 +132,8 @@ class ChatGenerator:
         server gives no logprobs. GenerationError when the server fails."""
         from rag.judge import yes_share
 
+        if self.judge is not None:
+            return self.judge.yes_probability(messages)
         try:
             response = self.client.chat.completions.create(
                 model=self.model,
@@ -162,6 +166,12 @@ def make_generator(settings: Settings) -> ChatGenerator | None:
             settings.llm_max_tokens,
         )
     server = local_server(settings)
+    judging = local_server(settings, judge=True) if settings.judge.enabled else None
+    judge = None
+    if judging is not None:
+        judge = ChatGenerator(
+            "local", MODEL_ALIAS, judging.base_url, None, settings.llm_timeout, 1, judging
+        )
     return ChatGenerator(
         "local",
         MODEL_ALIAS,
@@ -170,4 +180,5 @@ def make_generator(settings: Settings) -> ChatGenerator | None:
         settings.llm_timeout,
         settings.llm_max_tokens,
         server=server,
+        judge=judge,
     )

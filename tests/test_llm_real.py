@@ -77,8 +77,28 @@ def test_instructions_inside_a_document_are_ignored(tmp_path, corpus_engine):
     assert_citations_valid(answer, corpus)
 
 
+def test_the_judge_reads_logprobs_from_its_own_server_and_answers_come_from_one_without(local):
+    """Logprobs cost the answer server a fifth of its prompt reading (llama-cpp-python's
+    logits_all), so only the judge's server keeps them."""
+    from rag.generation import GenerationError, make_generator
+    from rag.judge import judge_messages
+
+    generator = make_generator(local.settings)
+    assert generator.judge is not None and generator.judge.server.logprobs
+    assert not generator.server.logprobs and generator.server.port != generator.judge.server.port
+    messages = judge_messages(
+        "Medinsky led the Ukrainian delegation.",
+        "Putin appointed his aide Vladimir Medinsky to lead the Russian delegation.",
+    )
+    assert generator.yes_probability(messages) < 0.5
+    generator.judge = None  # the answer server itself gives no logprobs
+    with pytest.raises(GenerationError, match="logits_all"):
+        generator.yes_probability(messages)
+
+
 def test_openai_backend_against_a_real_compatible_server(corpus_engine, monkeypatch):
-    server = local_server(Settings(model_dir=MODEL_DIR, llm_threads=2, llm_context=4096))
+    settings = Settings(model_dir=MODEL_DIR, llm_threads=2, llm_context=4096)
+    server = local_server(settings, judge=True)  # returns logprobs, as OpenAI does
     monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test-not-a-real-key")
     env = Settings()  # the usual variables, as a user sets them

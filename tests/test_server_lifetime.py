@@ -87,16 +87,20 @@ def start_ui(tmp_path: Path) -> tuple[subprocess.Popen[bytes], str]:
     return ui, url
 
 
-def ask_and_find_server(ui: subprocess.Popen[bytes], url: str) -> tuple[int, int]:
-    """Ask one question through the UI's API; the llama.cpp server's pid and port."""
+def ask_and_find_servers(ui: subprocess.Popen[bytes], url: str) -> list[tuple[int, int]]:
+    """Ask one question through the UI's API; the pid and port of each llama.cpp server (the
+    answer's, and the claim judge's, which returns logprobs)."""
     from gradio_client import Client
 
     reply = Client(url, verbose=False).predict(BRIDGE_QUESTION, "", api_name="/ask")
     assert reply["backend"] == "local" and "Kowalski" in reply["text"], reply
     servers = [p for p in children(ui.pid) if "llama_cpp.server" in command_line(p)]
-    assert len(servers) == 1, [command_line(p) for p in children(ui.pid)]
-    args = command_line(servers[0]).split()
-    return servers[0], int(args[args.index("--port") + 1])
+    assert len(servers) == 2, [command_line(p) for p in children(ui.pid)]
+    found = []
+    for pid in servers:
+        args = command_line(pid).split()
+        found.append((pid, int(args[args.index("--port") + 1])))
+    return found
 
 
 @pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGKILL], ids=["sigterm", "sigkill"])
@@ -105,12 +109,13 @@ def test_the_llm_server_dies_with_rag_ui(how: signal.Signals, tmp_path: Path) ->
         pytest.fail(f"the local model is not assembled in {MODEL_DIR}: run `make run` once")
     ui, url = start_ui(tmp_path)
     try:
-        server, port = ask_and_find_server(ui, url)
-        assert alive(server) and port_open(port)
+        servers = ask_and_find_servers(ui, url)
+        assert all(alive(server) and port_open(port) for server, port in servers)
         ui.send_signal(how)
         ui.wait(timeout=60)
-        assert wait_until(lambda: not alive(server), 30), f"server {server} outlived rag ui"
-        assert wait_until(lambda: not port_open(port), 10), f"port {port} still open"
+        for server, port in servers:
+            assert wait_until(lambda s=server: not alive(s), 30), f"server {server} outlived ui"
+            assert wait_until(lambda p=port: not port_open(p), 10), f"port {port} still open"
     finally:
         if ui.poll() is None:
             ui.kill()
