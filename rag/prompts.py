@@ -38,9 +38,10 @@ Standalone question:"""
 # The entailment judge (rag/judge.py): one yes/no token, P(yes) read from its logprobs. Measured
 # on the embedded 1.5B model (issue 10): "Does the passage state the claim?" gave P(yes) near 0
 # for supported and unsupported claims alike; this wording separated them (AUC 0.92).
-# The judge is sent under ANSWER_SYSTEM, its role in the user turn: llama.cpp keeps one prompt
-# prefix per slot, and a judge with its own system prompt evicted the answer's cached system
-# prompt, so every next answer re-read it (about 4.5 s of its first token on 2 cores).
+# The judge is sent under ANSWER_SYSTEM, its role in the user turn. That began when answers and
+# judge shared one llama.cpp server, which keeps one prompt prefix per slot: a judge with its own
+# system prompt evicted the answer's cached one. The judge has its own server now (it alone
+# needs logprobs), but its threshold and AUC were measured with this wording, so it stays.
 JUDGE_SYSTEM = ANSWER_SYSTEM
 
 JUDGE_USER = """You are now a strict fact checker.
