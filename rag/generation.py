@@ -166,9 +166,9 @@ def make_generator(settings: Settings) -> ChatGenerator | None:
             settings.llm_max_tokens,
         )
     server = local_server(settings)
-    judging = local_server(settings, judge=True) if settings.judge.enabled else None
     judge = None
-    if judging is not None:
+    if settings.judge.enabled:  # the judge's own server: the only one returning logprobs
+        judging = local_server(settings, judge=True)
         judge = ChatGenerator(
             "local", MODEL_ALIAS, judging.base_url, None, settings.llm_timeout, 1, judging
         )

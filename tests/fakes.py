@@ -56,8 +56,9 @@ class ScriptedGenerator:
         self, messages: list[dict[str, str]], max_tokens: int | None = None
     ) -> Iterator[str]:
         self.messages.append(messages)
-        reply = self.replies[min(len(self.messages), len(self.replies)) - 1] if self.replies else ""
-        for n, word in enumerate((reply or self.reply).split(" ")):
+        turn = min(len(self.messages), len(self.replies)) - 1
+        reply = self.replies[turn] if self.replies else self.reply
+        for n, word in enumerate(reply.split(" ")):
             if self.fail_after is not None and n >= self.fail_after:
                 raise GenerationError("scripted LLM failed: connection closed")
             yield word + " "

@@ -34,12 +34,13 @@ def test_model_answer_is_verified_and_renumbered(chain, api_engine):
 
 def test_the_article_states_that_is_dropped_before_the_judge_reads_the_claim(chain):
     generator = ScriptedGenerator(
-        "The article states that Putin appointed his aide Vladimir Medinsky to lead the "
+        "The article states that Putin picked his aide Vladimir Medinsky to head the "
         "Russian delegation in Istanbul [1]."
     )
     use(chain, generator)
     answer = rag.ask(MEDINSKY)
-    assert not answer.refused and answer.text.startswith("Putin appointed his aide")
+    assert not answer.refused and answer.text.startswith("Putin picked his aide")
+    assert generator.judged, "a paraphrase is judged"
     assert all("The article states" not in m[-1]["content"] for m in generator.judged)
 
 
@@ -260,18 +261,24 @@ def test_extractive_fallback_answers_verbatim_when_the_judge_accepts_nothing(api
     assert rag.validate_answer(answer) == []
 
 
-def test_the_judge_reads_the_sentence_before_the_cited_one_when_asked(api_engine):
-    """RAG_JUDGE__CONTEXT_SENTENCES=1: the judge's passage is the article's sentence before
-    the cited one, then the cited sentence (who speaks, whom "he" means)."""
-    judge = api_engine.settings.judge.model_copy(update={"context_sentences": 1})
+def _judged_in_context(api_engine, **update: int):  # noqa: ANN001, ANN202
+    """An answer judged with the judge settings `update`; its engine, generator, first cited
+    quote and the passage the judge read for it."""
+    judge = api_engine.settings.judge.model_copy(update=update)
     engine = engine_like(api_engine, judge=judge)
     generator = ScriptedGenerator("Putin chose Medinsky, his aide, as head of the team [1].")
     answer = AnswerChain(engine, generator).ask(MEDINSKY)
     assert not answer.refused and rag.validate_answer(answer) == []
-    cited = answer.citations[0]
+    passage = generator.judged[0][-1]["content"].split("Passage: ", 1)[1].split("\n\nClaim:")[0]
+    return engine, generator, answer.citations[0], passage
+
+
+def test_the_judge_reads_the_sentence_before_the_cited_one_when_asked(api_engine):
+    """RAG_JUDGE__CONTEXT_SENTENCES=1: the judge's passage is the article's sentence before
+    the cited one, then the cited sentence (who speaks, whom "he" means)."""
+    engine, generator, cited, passage = _judged_in_context(api_engine, context_sentences=1)
     text = engine.article_text(cited.source)
     before = " ".join(text[: cited.start].rstrip().split())
-    passage = generator.judged[0][-1]["content"].split("Passage: ", 1)[1].split("\n\nClaim:")[0]
     assert passage.endswith(" ".join(cited.quote.split())) and len(passage) > len(cited.quote)
     assert before.endswith(passage[: -len(" ".join(cited.quote.split()))].strip()[-40:])
     second = ScriptedGenerator(generator.reply)
@@ -283,14 +290,8 @@ def test_the_judge_reads_the_sentence_before_the_cited_one_when_asked(api_engine
 def test_the_judge_reads_the_sentence_after_the_cited_one_when_asked(api_engine):
     """RAG_JUDGE__CONTEXT_AFTER=1: the judge's passage is the cited sentence, then the
     article's sentence after it (a quote's "..., Vance said")."""
-    judge = api_engine.settings.judge.model_copy(update={"context_after": 1})
-    engine = engine_like(api_engine, judge=judge)
-    generator = ScriptedGenerator("Putin chose Medinsky, his aide, as head of the team [1].")
-    answer = AnswerChain(engine, generator).ask(MEDINSKY)
-    assert not answer.refused and rag.validate_answer(answer) == []
-    cited = answer.citations[0]
+    engine, _, cited, passage = _judged_in_context(api_engine, context_after=1)
     after = " ".join(engine.article_text(cited.source)[cited.end :].split())
-    passage = generator.judged[0][-1]["content"].split("Passage: ", 1)[1].split("\n\nClaim:")[0]
     quote = " ".join(cited.quote.split())
     assert passage.startswith(quote) and len(passage) > len(quote)
     assert after.startswith(passage[len(quote) :].strip())
