@@ -159,7 +159,9 @@ class LocalServer:
         command = [
             sys.executable,
             "-m",
-            "llama_cpp.server",
+            # The judge's server gives logprobs of the reply's first token without computing the
+            # logits of every prompt token (rag/judge_server.py).
+            "rag.judge_server" if self.logprobs else "llama_cpp.server",
             "--model",
             str(self.model),
             "--model_alias",
@@ -176,11 +178,10 @@ class LocalServer:
             str(self.threads),
             "--n_batch",
             "512",
-            # Logprobs need the logits of every prompt token (llama-cpp-python's logits_all):
-            # that costs a fifth of prompt reading (89 -> 70 tokens/s here), so only the
-            # judge's server pays it.
+            # llama-cpp-python's logits_all: the logits of every prompt token, a fifth of
+            # prompt reading (89 -> 70 tokens/s here). Neither server needs them.
             "--logits_all",
-            str(self.logprobs),
+            "False",
             "--verbose",
             "False",
         ]
@@ -242,8 +243,7 @@ class LocalServer:
 _servers: dict[tuple[str, int, int, bool], LocalServer] = {}
 _lock = threading.Lock()
 
-# The judge's prompts are its system prompt, a few quoted sentences and one claim; its server
-# keeps every prompt token's logits (context x vocabulary floats: 1.2 GB at 2048 tokens).
+# The judge's prompts are its system prompt, a few quoted sentences and one claim.
 JUDGE_CONTEXT = 2048
 
 
@@ -266,7 +266,8 @@ def local_server(settings: Settings, judge: bool = False) -> LocalServer:
     """The running llama.cpp server for `settings` (the configured GGUF, or the shipped model
     assembled once), started on first use: the one way Newsdesk, evals and tests start it.
     `judge`: the second server, which returns logprobs (the claim judge's P(yes)); the answer
-    server does not, and reads prompts a fifth faster for it."""
+    server does not. Its prompt cache holds only answer prompts, so a judge call does not evict
+    the cached system prompt and evidence."""
     model = settings.llm_gguf or assemble_model(settings.model_path)
     name = "llama-judge.log" if judge else "llama-server.log"
     return shared_server(

@@ -228,3 +228,17 @@ def test_a_test_half_only_run_reports_the_test_half_and_fits_nothing():
     assert report["judge"]["test"]["at_configured"]["n"] == len(pairs)
     table = judge_table(report)
     assert "test half only" in table and " fit " not in table
+
+
+def test_the_judge_server_takes_the_log_softmax_of_the_rows_it_reads_only():
+    from llama_cpp import Llama
+
+    from rag.judge_server import RowsOnDemand, logits_to_logprobs
+
+    logits = np.random.default_rng(0).normal(size=(6, 50)).astype(np.single)
+    lazy = logits_to_logprobs(logits)
+    assert isinstance(lazy, RowsOnDemand)
+    np.testing.assert_allclose(lazy[4:], Llama.logits_to_logprobs(logits)[4:], rtol=1e-6)
+    row = logits_to_logprobs(logits[5])  # one row, as the streaming code passes it
+    np.testing.assert_allclose(row, Llama.logits_to_logprobs(logits)[5], rtol=1e-6)
+    assert math.isclose(float(np.exp(row).sum()), 1.0, rel_tol=1e-5)

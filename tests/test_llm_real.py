@@ -96,9 +96,48 @@ def test_the_judge_reads_logprobs_from_its_own_server_and_answers_come_from_one_
         generator.yes_probability(messages)
 
 
+def test_the_judge_server_gives_the_logprobs_of_a_model_that_keeps_every_logit(local):
+    """rag/judge_server.py computes only the last prompt token's logits: its P(yes) must be
+    what llama-cpp-python's own `logits_all` model gives for the same chat."""
+    import llama_cpp
+
+    from rag.generation import make_generator
+    from rag.judge import judge_messages, yes_share
+
+    generator = make_generator(local.settings)
+    reference = llama_cpp.Llama(
+        str(generator.judge.server.model), n_ctx=1024, n_threads=2, logits_all=True, verbose=False
+    )
+    pairs = [
+        (
+            "Medinsky led the Russian delegation.",
+            "Putin appointed his aide Vladimir Medinsky "
+            "to lead the Russian delegation in Istanbul.",
+        ),
+        (
+            "Medinsky led the Ukrainian delegation.",
+            "Putin appointed his aide Vladimir Medinsky "
+            "to lead the Russian delegation in Istanbul.",
+        ),
+    ]
+    served, expected = [], []
+    for claim, quote in pairs:
+        messages = judge_messages(claim, quote)
+        served.append(generator.yes_probability(messages))
+        reply = reference.create_chat_completion(
+            messages, temperature=0, max_tokens=1, logprobs=True, top_logprobs=10
+        )
+        top = reply["choices"][0]["logprobs"]["content"][0]["top_logprobs"]
+        expected.append(yes_share([(t["token"], t["logprob"]) for t in top]))
+    reference.close()
+    assert served[0] > 0.5 > served[1]
+    assert served == pytest.approx(expected, abs=0.02)
+
+
 def test_openai_backend_against_a_real_compatible_server(corpus_engine, monkeypatch):
     settings = Settings(model_dir=MODEL_DIR, llm_threads=2, llm_context=4096)
-    server = local_server(settings, judge=True)  # returns logprobs, as OpenAI does
+    # The judge's server returns logprobs, as OpenAI does, and streams answers as any server.
+    server = local_server(settings, judge=True)
     monkeypatch.setenv("OPENAI_BASE_URL", server.base_url)
     monkeypatch.setenv("OPENAI_API_KEY", "sk-test-not-a-real-key")
     env = Settings()  # the usual variables, as a user sets them

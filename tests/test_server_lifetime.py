@@ -94,8 +94,9 @@ def ask_and_find_servers(ui: subprocess.Popen[bytes], url: str) -> list[tuple[in
 
     reply = Client(url, verbose=False).predict(BRIDGE_QUESTION, "", api_name="/ask")
     assert reply["backend"] == "local" and "Kowalski" in reply["text"], reply
-    servers = [p for p in children(ui.pid) if "llama_cpp.server" in command_line(p)]
-    assert len(servers) == 2, [command_line(p) for p in children(ui.pid)]
+    servers = [p for p in children(ui.pid) if " --model " in command_line(p)]
+    names = sorted(command_line(p).split()[2] for p in servers)  # python -m <module>
+    assert names == ["llama_cpp.server", "rag.judge_server"], names
     found = []
     for pid in servers:
         args = command_line(pid).split()
