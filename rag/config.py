@@ -93,7 +93,12 @@ class JudgeSettings(BaseModel):
         "with it (a quote's '..., Vance said').",
     )
     max_calls: int = Field(6, ge=0, description="Most judge calls per answer.")
-    alternatives: int = Field(1, ge=0, description="Other evidence tried for a rejected claim.")
+    alternatives: int = Field(
+        2,
+        ge=0,
+        description="Other evidence tried for a rejected claim, most similar first (fitted on "
+        "the odd-numbered eval questions by replay, docs/measurements.md).",
+    )
     similarity_min: float = Field(
         0.45, ge=0, le=1, description="Least similarity support for a marker to stay cited."
     )

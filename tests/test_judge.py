@@ -98,6 +98,15 @@ def test_rejected_claim_is_recited_to_evidence_the_judge_accepts():
     assert kept[0].markers == [2] and kept[0].support == {2: 0.9} and model.calls == 2
 
 
+def test_a_rejected_claim_is_tried_against_the_next_evidence_too():
+    claim = [("The two sides agreed to swap 1,000 prisoners of war.", [3])]
+    table = {("prisoners", "1,000"): 0.1, ("prisoners", "Medinsky"): 0.9}
+    kept, model = _enforce(table, claim)  # its marker, then the two closest others
+    assert kept[0].markers == [1] and kept[0].support == {1: 0.9} and model.calls == 3
+    kept, model = _enforce(table, claim, alternatives=1)  # one other: replaced verbatim
+    assert kept[0].text == make_evidence()[1].text and model.calls == 2
+
+
 def test_rejected_paraphrase_is_replaced_by_its_evidence_sentence_verbatim():
     claim = "Trump said the call lasted three hours and went very well."
     kept, _ = _enforce({}, [(claim, [3])])
