@@ -23,8 +23,8 @@ import numpy as np
 class NextTokenLlama(llama_cpp.Llama):
     """A `Llama` whose logprobs cover generated tokens only (what a yes/no judge reads).
 
-    The logprobs of prompt tokens (`echo` with `logprobs`) are not kept: their rows read as
-    zeros. Everything else behaves as `Llama`.
+    The logprobs of prompt tokens (`echo` with `logprobs`) are not kept: their rows hold zeros,
+    or an earlier prompt's last row. Everything else behaves as `Llama`.
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
