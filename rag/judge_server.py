@@ -27,14 +27,21 @@ class NextTokenLlama(llama_cpp.Llama):
     or an earlier prompt's last row. Everything else behaves as `Llama`.
     """
 
+    def __new__(cls, *args: Any, **kwargs: Any) -> NextTokenLlama:
+        # Refused before an instance exists (Llama.__del__ would trip on a half-built one).
+        if kwargs.get("draft_model") is not None:  # it samples at positions eval leaves empty
+            raise ValueError("The judge's server does not take a draft model.")
+        return super().__new__(cls)
+
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         kwargs["logits_all"] = False
         super().__init__(*args, **kwargs)
         # `create_completion` refuses logprobs unless this flag is set; the rows it reads for
         # generated tokens are filled by `eval` below.
         self._logits_all = True
-        # One row per context position, as with logits_all; calloc'd, so only rows written
-        # (each prompt's last position) take memory.
+        # One row per context position, as with logits_all; calloc'd, so only rows written take
+        # memory (600 KB each): a judge call writes one, its prompt's last position, and a
+        # streamed reply one per token.
         self.scores = np.zeros((self._n_ctx, self._n_vocab), dtype=np.single)
 
     def eval(self, tokens: Sequence[int]) -> None:

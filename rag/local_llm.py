@@ -266,8 +266,8 @@ def local_server(settings: Settings, judge: bool = False) -> LocalServer:
     """The running llama.cpp server for `settings` (the configured GGUF, or the shipped model
     assembled once), started on first use: the one way Newsdesk, evals and tests start it.
     `judge`: the second server, which returns logprobs (the claim judge's P(yes)); the answer
-    server does not. Its prompt cache holds only answer prompts, so a judge call does not evict
-    the cached system prompt and evidence."""
+    server does not. The answer server's prompt cache then holds only answer prompts, so a judge
+    call does not evict its cached system prompt."""
     model = settings.llm_gguf or assemble_model(settings.model_path)
     name = "llama-judge.log" if judge else "llama-server.log"
     return shared_server(

@@ -251,3 +251,10 @@ def test_the_judge_server_takes_the_log_softmax_of_the_rows_it_reads_only():
     row = logits_to_logprobs(logits[5])  # one row, as the streaming code passes it
     np.testing.assert_allclose(row, Llama.logits_to_logprobs(logits)[5], rtol=1e-6)
     assert math.isclose(float(np.exp(row).sum()), 1.0, rel_tol=1e-5)
+
+
+def test_the_judge_server_refuses_a_draft_model_whose_positions_it_would_leave_empty():
+    from rag.judge_server import NextTokenLlama
+
+    with pytest.raises(ValueError, match="draft model"):
+        NextTokenLlama(model_path="unused.gguf", draft_model=object())
