@@ -78,8 +78,8 @@ def test_instructions_inside_a_document_are_ignored(tmp_path, corpus_engine):
 
 
 def test_the_judge_reads_logprobs_from_its_own_server_and_answers_come_from_one_without(local):
-    """Logprobs cost the answer server a fifth of its prompt reading (llama-cpp-python's
-    logits_all), so only the judge's server keeps them."""
+    """Only the judge's server gives logprobs (rag/judge_server.py); the answer server runs
+    llama-cpp-python's own, without logits_all, and refuses them."""
     from rag.generation import GenerationError, make_generator
     from rag.judge import judge_messages
 
@@ -108,20 +108,9 @@ def test_the_judge_server_gives_the_logprobs_of_a_model_that_keeps_every_logit(l
     reference = llama_cpp.Llama(
         str(generator.judge.server.model), n_ctx=1024, n_threads=2, logits_all=True, verbose=False
     )
-    pairs = [
-        (
-            "Medinsky led the Russian delegation.",
-            "Putin appointed his aide Vladimir Medinsky "
-            "to lead the Russian delegation in Istanbul.",
-        ),
-        (
-            "Medinsky led the Ukrainian delegation.",
-            "Putin appointed his aide Vladimir Medinsky "
-            "to lead the Russian delegation in Istanbul.",
-        ),
-    ]
+    quote = "Putin appointed his aide Vladimir Medinsky to lead the Russian delegation in Istanbul."
     served, expected = [], []
-    for claim, quote in pairs:
+    for claim in ("Medinsky led the Russian delegation.", "Medinsky led the Ukrainian delegation."):
         messages = judge_messages(claim, quote)
         served.append(generator.yes_probability(messages))
         reply = reference.create_chat_completion(

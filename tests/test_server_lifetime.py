@@ -94,14 +94,11 @@ def ask_and_find_servers(ui: subprocess.Popen[bytes], url: str) -> list[tuple[in
 
     reply = Client(url, verbose=False).predict(BRIDGE_QUESTION, "", api_name="/ask")
     assert reply["backend"] == "local" and "Kowalski" in reply["text"], reply
-    servers = [p for p in children(ui.pid) if " --model " in command_line(p)]
-    names = sorted(command_line(p).split()[2] for p in servers)  # python -m <module>
+    servers = {p: command_line(p).split() for p in children(ui.pid)}
+    servers = {p: args for p, args in servers.items() if "--model" in args}
+    names = sorted(args[args.index("-m") + 1] for args in servers.values())
     assert names == ["llama_cpp.server", "rag.judge_server"], names
-    found = []
-    for pid in servers:
-        args = command_line(pid).split()
-        found.append((pid, int(args[args.index("--port") + 1])))
-    return found
+    return [(p, int(args[args.index("--port") + 1])) for p, args in servers.items()]
 
 
 @pytest.mark.parametrize("how", [signal.SIGTERM, signal.SIGKILL], ids=["sigterm", "sigkill"])
