@@ -21,7 +21,7 @@ from index.chunking import split_sentences
 from rag.answer_type import gives_what_was_asked
 from rag.citations import CheckedSentence, check_sentences, normalize_markers, render, split_answer
 from rag.citations import support_matrix as similarity_matrix
-from rag.claims import without_source_frame
+from rag.claims import without_asked_attribution, without_source_frame
 from rag.condense import check_history, condense
 from rag.engine import Engine, check_question
 from rag.errors import RagError
@@ -126,17 +126,26 @@ class AnswerChain:
             query, vector, self.engine.sentences, passages, self.settings.evidence
         )
 
-    def verify(self, raw: str, evidence: list[Evidence]) -> tuple[list[CheckedSentence], Any]:
+    def verify(
+        self, raw: str, evidence: list[Evidence], question: str = ""
+    ) -> tuple[list[CheckedSentence], Any]:
         """Markers normalized, claims split (a leading "The article states that" dropped),
         citations kept or moved by similarity; also the claim x evidence similarity matrix
-        the judge step re-cites by."""
+        the judge step re-cites by. A leading "According to X," whose X the question names is
+        kept in the text but not in what similarity and the judge read (rag.claims)."""
         cfg = self.settings.judge
         parts = split_answer(normalize_markers(raw), len(evidence), cfg.min_fact_words)
-        parts = [(without_source_frame(claim), numbers) for claim, numbers in parts]
+        shown = [without_source_frame(claim) for claim, _ in parts]
+        read = [without_asked_attribution(claim, question) for claim in shown]
+        parts = [(claim, numbers) for claim, (_, numbers) in zip(read, parts, strict=True)]
         embed = self.engine.embed_model.embed
         checked = check_sentences(parts, evidence, embed, cfg.similarity_min, cfg.min_fact_words)
+        checked = [
+            replace(s, text=text, judged=s.text if s.text != text else "")
+            for s, text in zip(checked, shown, strict=True)
+        ]
         checked = [s for s in checked if not says_not_covered(s.text)]
-        return checked, similarity_matrix([s.text for s in checked], evidence, embed)
+        return checked, similarity_matrix([s.claim() for s in checked], evidence, embed)
 
     def judge(
         self,
@@ -261,7 +270,7 @@ class AnswerChain:
         """The reply verified by similarity, then every claim judged; no citation (a refusal)
         when nothing is left or the answer only restates the question."""
         with run.stage("verify"):
-            checked, similarity = self.verify(raw, run.evidence)
+            checked, similarity = self.verify(raw, run.evidence, run.query)
         cited = any(c.markers for c in checked)
         with run.stage("judge"):
             checked = self.judge(checked, similarity, run.evidence, generator)

@@ -40,6 +40,11 @@ class CheckedSentence:
     factual: bool
     similarity: dict[int, float] = field(default_factory=dict)  # marker -> similarity support
     support: dict[int, float | None] = field(default_factory=dict)  # marker -> judge P(yes)
+    judged: str = ""  # what similarity and the judge read, when not `text` (rag.claims)
+
+    def claim(self) -> str:
+        """The claim as similarity and the judge read it."""
+        return self.judged or self.text
 
 
 def normalize_markers(raw: str) -> str:

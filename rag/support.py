@@ -84,14 +84,14 @@ class SupportEnforcer:
             return sentence
         ranked = [int(j) + 1 for j in np.argsort(-similarity)]
         if sentence.markers:
-            p = self._probability(sentence.text, evidence, sentence.markers)
+            p = self._probability(sentence.claim(), evidence, sentence.markers)
             if self._accepts(p):
                 return replace(sentence, support=dict.fromkeys(sentence.markers, p))
             others = [n for n in ranked if n not in sentence.markers][: self.cfg.alternatives]
             for n in others:
                 if similarity[n - 1] < self.cfg.recite_min:
                     break
-                p = self._probability(sentence.text, evidence, [n])
+                p = self._probability(sentence.claim(), evidence, [n])
                 if self._accepts(p):
                     return replace(sentence, markers=[n], support={n: p})
         pooled = self._pooled(sentence, similarity, evidence, ranked)
@@ -124,7 +124,7 @@ class SupportEnforcer:
         numbers = sorted(n for n in same if similarity[n - 1] >= self.cfg.pool_min)
         if not numbers or numbers == sorted(sentence.markers):
             return None
-        p = self._probability(sentence.text, evidence, numbers)
+        p = self._probability(sentence.claim(), evidence, numbers)
         if not self._accepts(p):
             return None
         return replace(sentence, markers=numbers, support=dict.fromkeys(numbers, p))

@@ -44,6 +44,24 @@ def test_the_article_states_that_is_dropped_before_the_judge_reads_the_claim(cha
     assert all("The article states" not in m[-1]["content"] for m in generator.judged)
 
 
+def test_an_attribution_the_question_makes_is_shown_but_not_judged(chain):
+    question = "According to Vladimir Putin, who leads the Russian delegation in Istanbul?"
+    generator = ScriptedGenerator(
+        "According to Vladimir Putin, his aide Vladimir Medinsky heads the Russian delegation [1]."
+    )
+    use(chain, generator)
+    answer = rag.ask(question)
+    assert not answer.refused and answer.text.startswith("According to Vladimir Putin, his aide")
+    claims = [m[-1]["content"].split("Claim: ")[1] for m in generator.judged]
+    assert claims and all(c.startswith("His aide Vladimir Medinsky heads") for c in claims)
+    generator = ScriptedGenerator(  # a speaker the question does not name is judged with it
+        "According to Rubio, his aide Vladimir Medinsky heads the Russian delegation [1]."
+    )
+    use(chain, generator)
+    rag.ask(question)
+    assert all("Claim: According to Rubio" in m[-1]["content"] for m in generator.judged)
+
+
 def test_prompt_numbers_evidence_and_keeps_system_prompt_first(chain):
     generator = ScriptedGenerator("Medinsky [1].")
     use(chain, generator)

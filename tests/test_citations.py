@@ -74,6 +74,30 @@ def test_a_leading_source_frame_is_no_part_of_the_claim():
     assert bare("The analysis of Rubio's withdrawal was written later.").startswith("The anal")
 
 
+def test_an_attribution_the_question_makes_is_no_part_of_the_judged_claim():
+    from rag.claims import without_asked_attribution as bare
+
+    vance = "According to JD Vance, how many armed men does Putin have?"
+    assert bare("According to JD Vance, Putin has a million armed men.", vance) == (
+        "Putin has a million armed men."
+    )
+    assert bare("JD Vance said that Putin has a million armed men.", vance) == (
+        "Putin has a million armed men."
+    )
+    rosenberg = "Whose novel did Rosenberg say being lost in the Kremlin felt like?"
+    assert bare("Steve Rosenberg said it felt like a Le Carre novel.", rosenberg) == (
+        "It felt like a Le Carre novel."
+    )
+    kept = [
+        "According to Rubio, Putin has a million armed men.",  # not the question's speaker
+        "The negotiators from the United States, Europe and Ukraine will meet in London.",
+        "Vance said so.",  # nothing left to judge
+        "the Kremlin said that talks would go on",  # no capitalized speaker
+    ]
+    for claim in kept:
+        assert bare(claim, vance + " What did the United States, Kremlin negotiators say?") == claim
+
+
 def test_wrong_and_out_of_range_markers_are_fixed_and_renumbered():
     evidence = make_evidence()
     raw = "The call lasted two hours [1]. Medinsky led the Russian delegation [9]."
