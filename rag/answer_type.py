@@ -8,6 +8,12 @@ that the corpus cannot answer tends to reply with a true, cited sentence from ne
 negotiations" for "What is the name of the Pope who offered to host ..."): the claims judge
 accepts it, since its quote states it, but it does not answer. Questions of any other kind
 ("how did", "why", "what was agreed") are not checked.
+
+A question that states a number ("in 2018", "the 30-day ceasefire", "on May 10") is about what
+the article says near that number: an answer whose cited quotes stand nowhere near it answers
+another story ("In which city did Trump and Putin meet in 2018?" answered with the 2025 talks in
+Turkey, from an article that names 2018 in another paragraph). Two-part questions are exempt,
+as above: the number may belong to the part the answer leaves out.
 """
 
 from __future__ import annotations
@@ -69,10 +75,14 @@ _TWO_PARTS = re.compile(r"\b(and|or)\s+(who|whom|what|when|where|which|how|why)\
 _DESCRIBE = re.compile(r"^\W*[Ww]ho (is|was|are|were) [A-Z]")
 
 
+def _two_parts(question: str) -> bool:
+    return question.count("?") > 1 or bool(_TWO_PARTS.search(question))
+
+
 def expected_type(question: str) -> str | None:
     """NUMBER, DATE or NAME when the question asks for one; None for any other question, and
     for one of two parts (the answer may give only the part the evidence holds)."""
-    if question.count("?") > 1 or _TWO_PARTS.search(question) or _DESCRIBE.search(question):
+    if _two_parts(question) or _DESCRIBE.search(question):
         return None
     if _DATE_Q.search(question):
         return DATE
@@ -103,6 +113,34 @@ def holds(kind: str, answer: str, question: str) -> bool:
             re.fullmatch(r"\d{1,4}(st|nd|rd|th)?", w) or w.lower() in CALENDAR_WORDS for w in new
         )
     return any(w[0].isupper() and w.lower() not in _NOT_NAMES for w in new if w)
+
+
+_DIGITS = re.compile(r"(?<![\d.,])\d+(?:[.,]\d+)*")
+_NUMBER_NAMES = (
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten",
+    "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen",
+    "nineteen", "twenty",
+)  # fmt: skip
+
+
+def _numbers(text: str, spelled: bool = True) -> set[str]:
+    """The numbers `text` writes in digits ("05" is "5", "1,000" is "1000") and, when
+    `spelled`, those up to twenty it writes in words, as digits."""
+    found = {re.sub(r",(?=\d{3}\b)", "", n).lstrip("0") or "0" for n in _DIGITS.findall(text)}
+    if not spelled:
+        return found
+    words = {w.lower() for w in _WORD.findall(text)}
+    return found | {str(i) for i, name in enumerate(_NUMBER_NAMES) if name in words}
+
+
+def numbers_missing(question: str, sources: list[str]) -> list[str]:
+    """The numbers the question writes in digits that none of `sources` (the text around each
+    cited quote) holds, in digits or in words; [] when all are there, or when the question has
+    two parts."""
+    if _two_parts(question):
+        return []
+    held = set().union(*(_numbers(text) for text in sources))
+    return sorted(_numbers(question, spelled=False) - held)
 
 
 def gives_what_was_asked(question: str, answer: str) -> bool:

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from index.chunking import split_sentences
-from rag.answer_type import gives_what_was_asked
+from rag.answer_type import gives_what_was_asked, numbers_missing
 from rag.citations import CheckedSentence, check_sentences, normalize_markers, render, split_answer
 from rag.citations import support_matrix as similarity_matrix
 from rag.claims import without_asked_attribution, without_source_frame
@@ -164,11 +164,25 @@ class AnswerChain:
 
     def asked_for(self, run: _Run, text: str, citations: list[Citation]) -> list[Citation]:
         """The citations, or none (an off-question refusal) when the question asks for a number,
-        a date or a name and the answer holds none the question did not say (rag/answer_type)."""
-        if citations and not gives_what_was_asked(run.query, text):
+        a date or a name and the answer holds none the question did not say, or when it states
+        a number that no cited quote's surroundings hold (rag/answer_type)."""
+        if citations and (
+            not gives_what_was_asked(run.query, text)
+            or numbers_missing(run.query, [self._around(c) for c in citations])
+        ):
             run.refusal = "off-question"
             return []
         return citations
+
+    def _around(self, citation: Citation) -> str:
+        """The cited quote with the article text `NUMBER_WINDOW` characters either side of it,
+        and its article's date (the quote alone when the article cannot be read)."""
+        try:
+            text = self.engine.article_text(citation.source)
+        except RagError:
+            return citation.quote
+        start = max(0, citation.start - NUMBER_WINDOW)
+        return f"{citation.date} {text[start : citation.end + NUMBER_WINDOW]}"
 
     def _in_context(self, evidence: Evidence) -> str:
         """`evidence` with the article's `context_sentences` sentences just before it and its
@@ -304,6 +318,10 @@ def closest_evidence(evidence: list[Evidence], count: int) -> list[Evidence]:
     best = sorted(sorted(evidence, key=lambda e: -e.score)[:count], key=lambda e: e.number)
     return [replace(e, number=n) for n, e in enumerate(best, 1)]
 
+
+# How far around a cited quote a number the question states may stand (about a paragraph): "the
+# April 2024 package" is named a sentence before the quote that gives its unspent sum.
+NUMBER_WINDOW = 400
 
 # Refusals after generation that a second look (JudgeSettings.second_look) asks again for: the
 # model wrote nothing citable, the judge accepted none of it, or it said NOT IN SOURCES.

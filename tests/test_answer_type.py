@@ -52,3 +52,21 @@ def test_the_kind_a_question_asks_for(question, kind):
 )  # fmt: skip
 def test_an_answer_holds_a_new_one_of_that_kind(question, answer, kept):
     assert gives_what_was_asked(question, answer) is kept
+
+
+@pytest.mark.parametrize(
+    ("question", "around", "missing"),
+    [
+        ("In which city did Trump and Putin meet in 2018?", ["They met in Turkey."], ["2018"]),
+        ("What about the 30-day ceasefire?", ["a 30 -day ceasefire"], []),
+        ("How many were freed on May 05?", ["2025-05-05 prisoners freed"], []),
+        ("Why did they swap 1000 prisoners?", ["They swapped 1,000 prisoners."], []),
+        ("What did the three-day truce of 9 May bring?", ["a truce from the ninth", "nine"], []),
+        ("What was held on May 16, and who led it?", ["Medinsky led it."], []),  # two parts
+        ("Who met in 2018 or 2019?", ["in 2019", "They met in 2018"], []),  # any quote holds it
+    ],
+)
+def test_a_number_the_question_states_must_stand_near_a_cited_quote(question, around, missing):
+    from rag.answer_type import numbers_missing
+
+    assert numbers_missing(question, around) == missing
