@@ -14,6 +14,10 @@ the article says near that number: an answer whose cited quotes stand nowhere ne
 another story ("In which city did Trump and Putin meet in 2018?" answered with the 2025 talks in
 Turkey, from an article that names 2018 in another paragraph). Two-part questions are exempt,
 as above: the number may belong to the part the answer leaves out.
+
+A question asking for a number, date or name about one side ("Who led the Ukrainian
+delegation?") is not answered by a reply about another side's ("... to lead the Russian
+delegation"): the wrong side, a failure kind of issue 10.
 """
 
 from __future__ import annotations
@@ -141,6 +145,49 @@ def numbers_missing(question: str, sources: list[str]) -> list[str]:
         return []
     held = set().union(*(_numbers(text) for text in sources))
     return sorted(_numbers(question, spelled=False) - held)
+
+
+# The side a modifier names: "the Ukrainian delegation", "Ukraine's delegation", "the US
+# delegation". "US" counts only in capitals ("told us" is no side).
+_SIDES = {
+    "ukraine": "ukrainian ukraine's kyiv's kiev's",
+    "russia": "russian russia's moscow's kremlin's",
+    "us": "american america's US U.S. washington's",
+    "europe": "european europe's EU",
+    "uk": "british britain's UK",
+    "france": "french france's",
+    "germany": "german germany's",
+    "china": "chinese china's",
+    "turkey": "turkish turkey's türkiye's",
+    "poland": "polish poland's",
+    "belarus": "belarusian belarus's",
+}
+_SIDE_OF = {w: side for side, words in _SIDES.items() for w in words.split()}
+
+
+def _sided(text: str) -> set[tuple[str, str]]:
+    """(side, noun) for each side modifier in `text` and the word after it ("delegation")."""
+    words = _WORD.findall(text.replace("U.S.", "US"))
+    pairs = set()
+    for word, noun in zip(words, words[1:], strict=False):
+        side = _SIDE_OF.get(word) or _SIDE_OF.get(word.lower() if word.lower() != "us" else "")
+        if side:
+            pairs.add((side, noun.lower().removesuffix("s")))
+    return pairs
+
+
+def wrong_side(question: str, texts: list[str]) -> str:
+    """'X noun' when the question asks about one side's noun ("the Ukrainian delegation") and
+    `texts` (the answer and its quotes) name only another side's ("the Russian delegation");
+    "" otherwise, and for a question that asks for no number, date or name (or has two
+    parts): "Who led the Ukrainian delegation?" answered with who led the Russian one."""
+    if expected_type(question) is None:
+        return ""
+    said = set().union(*(_sided(t) for t in texts))
+    for side, noun in sorted(_sided(question)):
+        if (side, noun) not in said and any(n == noun for _, n in said):
+            return f"{side} {noun}"
+    return ""
 
 
 def gives_what_was_asked(question: str, answer: str) -> bool:

@@ -18,7 +18,7 @@ from typing import Any
 import numpy as np
 
 from index.chunking import split_sentences
-from rag.answer_type import gives_what_was_asked, numbers_missing
+from rag.answer_type import gives_what_was_asked, numbers_missing, wrong_side
 from rag.citations import CheckedSentence, check_sentences, normalize_markers, render, split_answer
 from rag.citations import support_matrix as similarity_matrix
 from rag.claims import without_asked_attribution, without_source_frame
@@ -34,6 +34,7 @@ from rag.multi_article import other_reports
 from rag.prompts import ANSWER_SYSTEM, ANSWER_USER, NOT_IN_SOURCES, REFUSAL_TEXT
 from rag.redaction import redact, redact_stream
 from rag.support import SupportEnforcer
+from rag.timewindow import without_window_phrases
 from rag.types import Answer, Citation, Passage
 
 log = logging.getLogger(__name__)
@@ -165,10 +166,14 @@ class AnswerChain:
     def asked_for(self, run: _Run, text: str, citations: list[Citation]) -> list[Citation]:
         """The citations, or none (an off-question refusal) when the question asks for a number,
         a date or a name and the answer holds none the question did not say, or when it states
-        a number that no cited quote's surroundings hold (rag/answer_type)."""
+        a number that no cited quote's surroundings hold (the numbers of a time window that
+        narrowed retrieval are dates of articles, and not checked), or when it asks about one
+        side and the answer names only another's (rag/answer_type)."""
+        stated = without_window_phrases(run.query) if run.note else run.query
         if citations and (
             not gives_what_was_asked(run.query, text)
-            or numbers_missing(run.query, [self._around(c) for c in citations])
+            or numbers_missing(stated, [self._around(c) for c in citations])
+            or wrong_side(run.query, [text, *(c.quote for c in citations)])
         ):
             run.refusal = "off-question"
             return []

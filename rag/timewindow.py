@@ -175,6 +175,12 @@ def apply_time_window(
     return narrowed, note
 
 
+def without_window_phrases(question: str) -> str:
+    """The question without the phrases a time window is read from ("after May 22"): once the
+    window has narrowed retrieval, their numbers are dates of articles, not of what they say."""
+    return _BOUND.sub(" ", _RANGE.sub(" ", question))
+
+
 _NOTE = re.compile(r" \[(dates [^\[\]]*)\]$")
 
 

@@ -70,3 +70,32 @@ def test_a_number_the_question_states_must_stand_near_a_cited_quote(question, ar
     from rag.answer_type import numbers_missing
 
     assert numbers_missing(question, around) == missing
+
+
+@pytest.mark.parametrize(
+    ("question", "texts", "wrong"),
+    [
+        (
+            "Who led the Ukrainian delegation?",
+            ["Medinsky led the Russian delegation."],
+            "ukraine delegation",
+        ),
+        ("Who headed Ukraine's delegation?", ["Umerov led the Ukrainian delegation."], ""),
+        ("Who led the US delegation?", ["The U.S. delegation was led by Rubio."], ""),
+        ("Who led the Ukrainian delegation?", ["The talks took place in Istanbul."], ""),  # no side
+        (
+            "How did the Ukrainian delegation react?",
+            ["The Russian delegation left."],
+            "",
+        ),  # no name asked
+        (
+            "Who told us about the Russian troops?",
+            ["The Ukrainian troops, Vance said."],
+            "russia troop",
+        ),
+    ],
+)
+def test_an_answer_about_another_side_does_not_answer(question, texts, wrong):
+    from rag.answer_type import wrong_side
+
+    assert wrong_side(question, texts) == wrong

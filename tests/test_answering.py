@@ -62,12 +62,14 @@ def test_an_attribution_the_question_makes_is_shown_but_not_judged(chain):
     assert all("Claim: According to Rubio" in m[-1]["content"] for m in generator.judged)
 
 
-def test_a_number_the_question_states_that_no_cited_paragraph_holds_is_off_question(chain):
+def test_a_stated_number_or_side_the_cited_quotes_do_not_hold_is_off_question(chain):
     reply = "Putin picked his aide Vladimir Medinsky to head the Russian delegation [1]."
     use(chain, ScriptedGenerator(reply))
     answer = rag.ask("Who did Putin appoint to lead the Russian delegation in Istanbul in 2011?")
     assert answer.refused and answer.refusal == "off-question"
     assert not rag.ask(MEDINSKY).refused  # the same answer, without the year
+    answer = rag.ask("Who did Kyiv appoint to lead the Ukrainian delegation in Istanbul?")
+    assert answer.refused and answer.refusal == "off-question"  # the other side's delegation
 
 
 def test_prompt_numbers_evidence_and_keeps_system_prompt_first(chain):
