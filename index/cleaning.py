@@ -37,6 +37,24 @@ _BOILERPLATE_PREFIX = re.compile(
 )
 
 
+# A photo credit ("Mikhail Svetlov/Getty Images", "AFP via Getty", "Photo: Reuters"): the line
+# that carries one is an image caption, which describes a picture, not the news (issue 10 saw a
+# person added to a group from a caption line).
+_PHOTO_CREDIT = re.compile(
+    r"\b(?:via|through) Getty\b|\bGetty Images\b|\bShutterstock\b|\bAP Photo\b"
+    r"|\b(?:AFP|Reuters|AP|EPA|Anadolu|Sputnik|Bloomberg|Pool) via\b"
+    r"|/(?:AFP|Reuters|AP|EPA|Getty|Pool|Sputnik|Shutterstock|Bloomberg)\b"
+    r"|\b(?:Photo|Photograph|Image|Picture)(?: credit)?\s*:|\(Photo(?:graph)? by\b",
+    re.IGNORECASE,
+)
+
+
+def is_photo_caption(line: str) -> bool:
+    """True for a line that carries a photo credit: an image caption, kept in the index (it is
+    the article's text) but never chosen as evidence (rag/evidence.py)."""
+    return bool(_PHOTO_CREDIT.search(line))
+
+
 def iter_lines(text: str) -> Iterator[tuple[int, int]]:
     """Spans (start, end) of each line's content, without the line break and outer whitespace."""
     pos = 0

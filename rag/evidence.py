@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import chromadb
 import numpy as np
 
+from index.cleaning import is_photo_caption
 from index.keyword import tokenize
 from rag.answer_type import CALENDAR_WORDS, NUMBER_WORDS, vocab
 from rag.config import EvidenceSettings
@@ -120,10 +121,21 @@ def sentence_rows(sentences: chromadb.Collection, passages: list[Passage]) -> li
             got["documents"], got["metadatas"], got["embeddings"], strict=True
         )
     ]
+    for row in rows:
+        row["caption"] = is_photo_caption(_line_of(row))
     rows.sort(key=lambda r: (r["rank"], r["start"]))
     for previous, row in zip([None, *rows], rows, strict=False):
         _extend_short(previous, row)
     return rows
+
+
+def _line_of(row: dict) -> str:
+    """The line of the sentence's passage that the sentence starts in."""
+    passage = row["passage"]
+    at = max(0, row["start"] - passage.start)
+    start = passage.text.rfind("\n", 0, at) + 1
+    end = passage.text.find("\n", at)
+    return passage.text[start : end if end >= 0 else len(passage.text)]
 
 
 def _extend_short(previous: dict | None, row: dict) -> None:
@@ -176,7 +188,12 @@ def score_rows(
 
 
 def _eligible(row: dict, cfg: EvidenceSettings) -> bool:
-    return len(row["text"].split()) >= cfg.min_words and not addresses_the_model(row["text"])
+    """Long enough, no instruction to the model, and not in an image caption."""
+    return (
+        len(row["text"].split()) >= cfg.min_words
+        and not addresses_the_model(row["text"])
+        and not row.get("caption", False)
+    )
 
 
 def _block(rows: list[dict], scores: np.ndarray, seed: int, cfg: EvidenceSettings) -> list[int]:
