@@ -107,16 +107,37 @@ def _new(answer: str, question: str) -> list[str]:
     return [w for w in _words(answer) if w.lower() not in asked]
 
 
-def holds(kind: str, answer: str, question: str) -> bool:
-    """Whether `answer` holds a `kind` of thing that `question` does not already say."""
+def _items(kind: str, answer: str, question: str) -> list[str]:
+    """The words of `answer` that are a `kind` of thing `question` does not already say."""
     new = _new(re.sub(r"\[\d+\]", " ", answer), question)
     if kind == NUMBER:
-        return any(any(c.isdigit() for c in w) or w.lower() in NUMBER_WORDS for w in new)
-    if kind == DATE:
-        return any(
-            re.fullmatch(r"\d{1,4}(st|nd|rd|th)?", w) or w.lower() in CALENDAR_WORDS for w in new
-        )
-    return any(w[0].isupper() and w.lower() not in _NOT_NAMES for w in new if w)
+        found = [w for w in new if any(c.isdigit() for c in w) or w.lower() in NUMBER_WORDS]
+    elif kind == DATE:
+        found = [
+            w
+            for w in new
+            if re.fullmatch(r"\d{1,4}(st|nd|rd|th)?", w) or w.lower() in CALENDAR_WORDS
+        ]
+    else:
+        found = [w for w in new if w and w[0].isupper() and w.lower() not in _NOT_NAMES]
+    return list(dict.fromkeys(found))
+
+
+def holds(kind: str, answer: str, question: str) -> bool:
+    """Whether `answer` holds a `kind` of thing that `question` does not already say."""
+    return bool(_items(kind, answer, question))
+
+
+def asked_items(question: str, answer: str) -> list[str]:
+    """The words of `answer` that give what `question` asks for: the numbers, dates or names
+    it holds that the question does not say; [] when the question asks for none of these."""
+    kind = expected_type(question)
+    return _items(kind, answer, question) if kind else []
+
+
+def words_of(text: str) -> set[str]:
+    """The lower-cased words of `text`, possessives cut (as the checks above read them)."""
+    return {w.lower() for w in _words(text)}
 
 
 _DIGITS = re.compile(r"(?<![\d.,])\d+(?:[.,]\d+)*")

@@ -154,13 +154,14 @@ class AnswerChain:
         similarity: np.ndarray,
         evidence: list[Evidence],
         generator: Generator,
+        question: str = "",
     ) -> list[CheckedSentence]:
         """Every claim judged against its quote: kept, re-cited, replaced or dropped."""
         cfg = self.settings.judge
         if not cfg.enabled:
             return [s for s in checked if s.markers or not s.factual]
         context = self._in_context if cfg.context_sentences or cfg.context_after else None
-        enforcer = SupportEnforcer(ClaimJudge(generator, cfg.threshold), cfg, context)
+        enforcer = SupportEnforcer(ClaimJudge(generator, cfg.threshold), cfg, context, question)
         return enforcer.answer(checked, similarity, evidence)
 
     def asked_for(self, run: _Run, text: str, citations: list[Citation]) -> list[Citation]:
@@ -292,7 +293,7 @@ class AnswerChain:
             checked, similarity = self.verify(raw, run.evidence, run.query)
         cited = any(c.markers for c in checked)
         with run.stage("judge"):
-            checked = self.judge(checked, similarity, run.evidence, generator)
+            checked = self.judge(checked, similarity, run.evidence, generator, run.query)
         embed = self.engine.embed_model.embed
         floor = self.settings.relevance_min
         checked += other_reports(run.query, checked, run.evidence, embed, floor)

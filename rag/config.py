@@ -122,6 +122,13 @@ class JudgeSettings(BaseModel):
     pool_min: float = Field(
         0.3, ge=0, le=1, description="Least similarity for a sentence to join that pool."
     )
+    anchored: bool = Field(
+        True,
+        description="A claim the judge rejects (or that has no citation) which gives the "
+        "number, date or name its question asks for is replaced by the most similar evidence "
+        "sentence holding it, verbatim, instead of being dropped (measured by replay on the "
+        "odd-numbered eval questions, docs/measurements.md).",
+    )
     min_fact_words: int = Field(3, ge=1, description="Fewer content words: connective text.")
     second_look: int = Field(
         0,

@@ -3,7 +3,9 @@
 A claim the judge accepts keeps its citations, with the judge's probability as their support. A
 rejected claim is re-cited to other evidence the judge accepts, or replaced by the evidence
 sentence it paraphrased (verbatim, cited), or dropped. A claim without a citation is dropped too:
-nothing uncited and factual stays in an answer.
+nothing uncited and factual stays in an answer. Either kind, when it gives the number, date or
+name its question asks for, may instead be replaced by the evidence sentence that holds that
+answer (`JudgeSettings.anchored`).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from dataclasses import replace
 
 import numpy as np
 
+from rag.answer_type import asked_items, words_of
 from rag.citations import CheckedSentence
 from rag.config import JudgeSettings
 from rag.errors import RagError
@@ -42,6 +45,13 @@ def is_verbatim(claim: str, quote: str) -> bool:
     return any(text[i : i + n] == words for i in range(len(text) - n + 1))
 
 
+def _verbatim(evidence: list[Evidence], n: int) -> CheckedSentence:
+    """Evidence sentence `n` as a claim of its own: its text, cited, support 1.0 (a quote
+    states itself)."""
+    text = " ".join(evidence[n - 1].text.split())
+    return CheckedSentence(text, [n], True, {n: 1.0}, {n: 1.0})
+
+
 class SupportEnforcer:
     """Applies one ClaimJudge to every claim of a verified answer, within a budget of calls."""
 
@@ -50,10 +60,12 @@ class SupportEnforcer:
         judge: ClaimJudge,
         cfg: JudgeSettings,
         context: Callable[[Evidence], str] | None = None,
+        question: str = "",
     ) -> None:
         self.judge = judge
         self.cfg = cfg
         self.context = context  # an evidence sentence with the article text around it
+        self.question = question  # the standalone question (for anchored replacement)
         self.calls = 0
 
     def _probability(self, claim: str, evidence: list[Evidence], numbers: list[int]) -> float:
@@ -95,12 +107,35 @@ class SupportEnforcer:
                 if self._accepts(p):
                     return replace(sentence, markers=[n], support={n: p})
         pooled = self._pooled(sentence, similarity, evidence, ranked)
-        if pooled is not None or not sentence.markers:
+        if pooled is not None:
             return pooled
         best = ranked[0] if ranked else None
-        if best is not None and similarity[best - 1] >= self.cfg.replace_min:
-            text = " ".join(evidence[best - 1].text.split())
-            return CheckedSentence(text, [best], True, {best: 1.0}, {best: 1.0})
+        if sentence.markers and best is not None and similarity[best - 1] >= self.cfg.replace_min:
+            return _verbatim(evidence, best)
+        return self._anchored(sentence, similarity, evidence, ranked)
+
+    def _anchored(
+        self,
+        sentence: CheckedSentence,
+        similarity: np.ndarray,
+        evidence: list[Evidence],
+        ranked: list[int],
+    ) -> CheckedSentence | None:
+        """The claim replaced by the evidence sentence most similar to it that holds every
+        number, date or name it gives for what the question asks ("Lindsey Graham", "2:30"),
+        verbatim and cited; None when the setting is off, the question asks for none of these,
+        or no sentence at least `pool_min` similar holds them all. The model picked the answer,
+        and the sentence that states it is shown instead of the model's wording of it."""
+        if not self.cfg.anchored:
+            return None
+        items = {w.lower() for w in asked_items(self.question, sentence.claim())}
+        if not items:
+            return None
+        for n in ranked:
+            if similarity[n - 1] < self.cfg.pool_min:
+                break
+            if items <= words_of(evidence[n - 1].text):
+                return _verbatim(evidence, n)
         return None
 
     def _pooled(

@@ -175,8 +175,9 @@ def test_restating_the_question_is_refused_by_the_grounding_gate(chain):
 
 def test_every_claim_rejected_by_the_judge_is_an_unsupported_refusal(api_engine):
     """A rejected claim too far from any evidence sentence to be replaced by it (replace_min
-    raised here; the claim's similarity to its quote is about 0.6) is dropped."""
-    judge = api_engine.settings.judge.model_copy(update={"replace_min": 0.95})
+    raised here; the claim's similarity to its quote is about 0.6) is dropped; so is one whose
+    asked-for name would anchor it, with anchoring off."""
+    judge = api_engine.settings.judge.model_copy(update={"replace_min": 0.95, "anchored": False})
     reply = "Medinsky refused to lead any delegation and stayed in Moscow [1]."
     chain = AnswerChain(engine_like(api_engine, judge=judge), ScriptedGenerator(reply, p_yes=0.01))
     answer = chain.ask(MEDINSKY)
@@ -185,6 +186,11 @@ def test_every_claim_rejected_by_the_judge_is_an_unsupported_refusal(api_engine)
     assert not replaced.refused and "Medinsky refused" not in replaced.text
     quotes = [" ".join(c.quote.split()).rstrip(".") for c in replaced.citations]
     assert quotes and all(q in replaced.text for q in quotes), "replaced verbatim"
+    anchored = engine_like(api_engine, judge=judge.model_copy(update={"anchored": True}))
+    answer = AnswerChain(anchored, ScriptedGenerator(reply, p_yes=0.01)).ask(MEDINSKY)
+    assert not answer.refused and "Medinsky refused" not in answer.text  # the name's sentence
+    quote = " ".join(answer.citations[0].quote.split()).rstrip(".")
+    assert "Medinsky" in quote and quote in answer.text
 
 
 def test_a_claim_tied_to_no_evidence_is_an_uncited_refusal(chain):
@@ -278,7 +284,7 @@ def test_speculation_the_judge_rejects_does_not_stay(chain, api_engine):
 
 
 def test_extractive_fallback_answers_verbatim_when_the_judge_accepts_nothing(api_engine):
-    update = {"extractive_fallback": True, "replace_min": 0.95}
+    update = {"extractive_fallback": True, "replace_min": 0.95, "anchored": False}
     engine = engine_like(api_engine, judge=api_engine.settings.judge.model_copy(update=update))
     reply = "Medinsky refused to lead any delegation and stayed in Moscow [1]."
     chain = AnswerChain(engine, ScriptedGenerator(reply, p_yes=0.01))

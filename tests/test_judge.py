@@ -119,6 +119,32 @@ def test_rejected_claim_with_no_close_evidence_is_dropped_and_uncited_claims_go(
     assert kept == []
 
 
+def test_a_rejected_or_uncited_claim_giving_the_asked_item_is_replaced_by_the_sentence_holding_it():
+    evidence = make_evidence()
+    question = "How many prisoners of war did the sides agree to swap?"
+    claims = [
+        ("In Istanbul the parties said they would swap 1,000 captured soldiers.", [1]),
+        ("The parties promised 1,000 captured soldiers.", []),  # uncited
+    ]
+    similarity = np.stack(
+        [bow_embed([t])[0] @ np.stack([e.vector for e in evidence]).T for t, _ in claims]
+    )
+
+    def enforce(anchored: bool, question: str = question) -> list[CheckedSentence]:
+        cfg = JudgeSettings(threshold=0.5, replace_min=0.99, pool_min=0.05, anchored=anchored)
+        checked = [CheckedSentence(t, m, True) for t, m in claims]
+        enforcer = SupportEnforcer(ClaimJudge(TableModel({}), 0.5), cfg, None, question)
+        return enforcer.answer(checked, similarity, evidence)
+
+    assert enforce(anchored=False) == []  # rejected and not similar enough to replace: dropped
+    kept = enforce(anchored=True)  # both give "1,000": the sentence stating it, once
+    assert [(k.text, k.markers, k.support) for k in kept] == [(evidence[1].text, [2], {2: 1.0})]
+    assert enforce(True, "Why did the sides meet in Istanbul?") == []  # asks for no number
+    claims[0] = ("The parties said they would swap 2,000 captured soldiers.", [1])
+    claims[1] = ("They freed 2,000.", [])
+    assert enforce(anchored=True) == []  # no evidence sentence holds the model's number
+
+
 class BothModel(TableModel):
     """Says yes only to a passage that holds both words: a claim two sentences state together."""
 
