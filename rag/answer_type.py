@@ -23,6 +23,7 @@ delegation"): the wrong side, a failure kind of issue 10.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 NUMBER, DATE, NAME = "number", "date", "name"
 
@@ -154,18 +155,19 @@ def _numbers(text: str, spelled: bool = True) -> set[str]:
     found = {re.sub(r",(?=\d{3}\b)", "", n).lstrip("0") or "0" for n in _DIGITS.findall(text)}
     if not spelled:
         return found
-    words = {w.lower() for w in _WORD.findall(text)}
+    words = words_of(text)
     return found | {str(i) for i, name in enumerate(_NUMBER_NAMES) if name in words}
 
 
-def numbers_missing(question: str, sources: list[str]) -> list[str]:
+def numbers_missing(question: str, sources: Iterable[str]) -> list[str]:
     """The numbers the question writes in digits that none of `sources` (the text around each
     cited quote) holds, in digits or in words; [] when all are there, or when the question has
-    two parts."""
-    if _two_parts(question):
+    two parts. `sources` is read only when the question states a number."""
+    stated = _numbers(question, spelled=False)
+    if not stated or _two_parts(question):
         return []
     held = set().union(*(_numbers(text) for text in sources))
-    return sorted(_numbers(question, spelled=False) - held)
+    return sorted(stated - held)
 
 
 # The side a modifier names: "the Ukrainian delegation", "Ukraine's delegation", "the US
@@ -173,7 +175,7 @@ def numbers_missing(question: str, sources: list[str]) -> list[str]:
 _SIDES = {
     "ukraine": "ukrainian ukraine's kyiv's kiev's",
     "russia": "russian russia's moscow's kremlin's",
-    "us": "american america's US U.S. washington's",
+    "us": "american america's US washington's",
     "europe": "european europe's EU",
     "uk": "british britain's UK",
     "france": "french france's",
@@ -191,7 +193,7 @@ def _sided(text: str) -> set[tuple[str, str]]:
     words = _WORD.findall(text.replace("U.S.", "US"))
     pairs = set()
     for word, noun in zip(words, words[1:], strict=False):
-        side = _SIDE_OF.get(word) or _SIDE_OF.get(word.lower() if word.lower() != "us" else "")
+        side = _SIDE_OF.get(word) or _SIDE_OF.get(word.lower())  # "US" has no lower-case key
         if side:
             pairs.add((side, noun.lower().removesuffix("s")))
     return pairs

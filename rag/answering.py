@@ -132,8 +132,8 @@ class AnswerChain:
     ) -> tuple[list[CheckedSentence], Any]:
         """Markers normalized, claims split (a leading "The article states that" dropped),
         citations kept or moved by similarity; also the claim x evidence similarity matrix
-        the judge step re-cites by. A leading "According to X," whose X the question names is
-        kept in the text but not in what similarity and the judge read (rag.claims)."""
+        the judge step re-cites by. A leading "According to X," or "X said" whose X the question
+        names is kept in the text but not in what similarity and the judge read (rag.claims)."""
         cfg = self.settings.judge
         parts = split_answer(normalize_markers(raw), len(evidence), cfg.min_fact_words)
         shown = [without_source_frame(claim) for claim, _ in parts]
@@ -173,7 +173,7 @@ class AnswerChain:
         stated = without_window_phrases(run.query) if run.note else run.query
         if citations and (
             not gives_what_was_asked(run.query, text)
-            or numbers_missing(stated, [self._around(c) for c in citations])
+            or numbers_missing(stated, (self._around(c) for c in citations))
             or wrong_side(run.query, [text, *(c.quote for c in citations)])
         ):
             run.refusal = "off-question"

@@ -47,6 +47,13 @@ class CheckedSentence:
         return self.judged or self.text
 
 
+def quoted(evidence: Evidence, marker: int) -> CheckedSentence:
+    """An evidence sentence as a claim of its own, cited as `marker`: its text (whitespace
+    collapsed), support 1.0 (a quote states itself)."""
+    text = " ".join(evidence.text.split())
+    return CheckedSentence(text, [marker], True, {marker: 1.0}, {marker: 1.0})
+
+
 def normalize_markers(raw: str) -> str:
     """Rewrite every citation form the model may produce as [n][m], and delete the rest."""
     text = _RANGE.sub(

@@ -192,7 +192,7 @@ def _eligible(row: dict, cfg: EvidenceSettings) -> bool:
     return (
         len(row["text"].split()) >= cfg.min_words
         and not addresses_the_model(row["text"])
-        and not row.get("caption", False)
+        and not row["caption"]
     )
 
 

@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from rag.citations import CheckedSentence, support_matrix
+from rag.citations import CheckedSentence, quoted, support_matrix
 from rag.evidence import Evidence
 
 # What makes a question span reports (issue 10: "according to these reports", "versus", "both").
@@ -55,5 +55,4 @@ def other_reports(
         return []
     closeness = support_matrix([s.text for s in kept], candidates, embed).max(axis=0)
     best = max(zip(candidates, closeness, strict=True), key=lambda p: p[0].relevance + p[1])[0]
-    n = best.number
-    return [CheckedSentence(" ".join(best.text.split()), [n], True, {n: 1.0}, {n: 1.0})]
+    return [quoted(best, best.number)]

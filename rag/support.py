@@ -18,7 +18,7 @@ from dataclasses import replace
 import numpy as np
 
 from rag.answer_type import asked_items, words_of
-from rag.citations import CheckedSentence
+from rag.citations import CheckedSentence, quoted
 from rag.config import JudgeSettings
 from rag.errors import RagError
 from rag.evidence import Evidence
@@ -43,13 +43,6 @@ def is_verbatim(claim: str, quote: str) -> bool:
         return False
     n = len(words)
     return any(text[i : i + n] == words for i in range(len(text) - n + 1))
-
-
-def _verbatim(evidence: list[Evidence], n: int) -> CheckedSentence:
-    """Evidence sentence `n` as a claim of its own: its text, cited, support 1.0 (a quote
-    states itself)."""
-    text = " ".join(evidence[n - 1].text.split())
-    return CheckedSentence(text, [n], True, {n: 1.0}, {n: 1.0})
 
 
 class SupportEnforcer:
@@ -111,7 +104,7 @@ class SupportEnforcer:
             return pooled
         best = ranked[0] if ranked else None
         if sentence.markers and best is not None and similarity[best - 1] >= self.cfg.replace_min:
-            return _verbatim(evidence, best)
+            return quoted(evidence[best - 1], best)
         return self._anchored(sentence, similarity, evidence, ranked)
 
     def _anchored(
@@ -135,7 +128,7 @@ class SupportEnforcer:
             if similarity[n - 1] < self.cfg.pool_min:
                 break
             if items <= words_of(evidence[n - 1].text):
-                return _verbatim(evidence, n)
+                return quoted(evidence[n - 1], n)
         return None
 
     def _pooled(
