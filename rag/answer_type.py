@@ -105,6 +105,7 @@ def _words(text: str) -> list[str]:
 def _new(answer: str, question: str) -> list[str]:
     """The answer's words (original case, possessives cut) that the question does not have."""
     asked = {w.lower() for w in _words(question)}
+    asked |= {part for w in asked for part in w.split("-")}  # "Graham-Blumenthal" says "Graham"
     return [w for w in _words(answer) if w.lower() not in asked]
 
 

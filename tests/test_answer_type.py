@@ -48,6 +48,11 @@ def test_the_kind_a_question_asks_for(question, kind):
         ("Who led the Russian delegation?", "He led the Russian delegation [1].", False),
         ("What is the title of the CSIS report?", "She said CSIS’s report shows it [1].", False),
         ("How did Zelenski react?", "He said nothing new [1].", True),
+        # a hyphenated name in the question says each of its names
+        ("What is the official name of the Graham-Blumenthal bill?",
+         "Senator Lindsey Graham said the bill has 84 co-sponsors [1].", True),
+        ("What is the official name of the Graham-Blumenthal bill?",
+         "Graham said the bill would pass [1].", False),
     ],
 )  # fmt: skip
 def test_an_answer_holds_a_new_one_of_that_kind(question, answer, kept):
