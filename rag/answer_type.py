@@ -137,6 +137,21 @@ def asked_items(question: str, answer: str) -> list[str]:
     return _items(kind, answer, question) if kind else []
 
 
+_QUOTED = re.compile(r"[\"“„«]([^\"“”„«»]+)[\"“”»]")
+
+
+def quotations(answer: str, question: str, min_words: int = 3) -> list[str]:
+    """The spans `answer` puts in quotation marks, of at least `min_words` words, that the
+    question does not quote itself: words the model says someone said ("No way out!")."""
+    asked = " ".join(w.lower() for w in _WORD.findall(question))
+    found = []
+    for span in _QUOTED.findall(answer):
+        words = " ".join(w.lower() for w in _WORD.findall(span))
+        if len(words.split()) >= min_words and words not in asked:
+            found.append(span.strip())
+    return list(dict.fromkeys(found))
+
+
 def words_of(text: str) -> set[str]:
     """The lower-cased words of `text`, possessives cut (as the checks above read them)."""
     return {w.lower() for w in _words(text)}

@@ -17,7 +17,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from rag.answer_type import asked_items, words_of
+from rag.answer_type import asked_items, quotations, words_of
 from rag.citations import CheckedSentence, quoted
 from rag.config import JudgeSettings
 from rag.errors import RagError
@@ -115,19 +115,22 @@ class SupportEnforcer:
         ranked: list[int],
     ) -> CheckedSentence | None:
         """The claim replaced by the evidence sentence most similar to it that holds every
-        number, date or name it gives for what the question asks ("Lindsey Graham", "2:30"),
-        verbatim and cited; None when the setting is off, the question asks for none of these,
-        or no sentence at least `pool_min` similar holds them all. The model picked the answer,
-        and the sentence that states it is shown instead of the model's wording of it."""
+        number, date or name it gives for what the question asks ("Lindsey Graham", "2:30")
+        and every quotation of three words or more it gives ("No way out!"), verbatim and
+        cited; None when the setting is off, the claim gives none of these, or no sentence at
+        least `pool_min` similar holds them all. The model picked the answer, and the sentence
+        that states it is shown instead of the model's wording of it."""
         if not self.cfg.anchored:
             return None
         items = {w.lower() for w in asked_items(self.question, sentence.claim())}
-        if not items:
+        quotes = quotations(sentence.claim(), self.question)
+        if not items and not quotes:
             return None
         for n in ranked:
             if similarity[n - 1] < self.cfg.pool_min:
                 break
-            if items <= words_of(evidence[n - 1].text):
+            text = evidence[n - 1].text
+            if items <= words_of(text) and all(is_verbatim(q, text) for q in quotes):
                 return quoted(evidence[n - 1], n)
         return None
 

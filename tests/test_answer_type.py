@@ -104,3 +104,18 @@ def test_an_answer_about_another_side_does_not_answer(question, texts, wrong):
     from rag.answer_type import wrong_side
 
     assert wrong_side(question, texts) == wrong
+
+
+@pytest.mark.parametrize(
+    ("answer", "question", "found"),
+    [
+        ('The guards said "No way out!" [1].', "What did the guards say?", ["No way out!"]),
+        ("He called it „a very bad war“ and “terrible”.", "What did he say?", ["a very bad war"]),
+        ('Vance said "This is not our war."', 'Who said "This is not our war"?', []),  # asked
+        ("It was “unacceptable”, he said.", "What did he say?", []),  # too short to anchor
+    ],
+)
+def test_an_answer_gives_the_quotations_the_question_does_not_hold(answer, question, found):
+    from rag.answer_type import quotations
+
+    assert quotations(answer, question) == found

@@ -145,6 +145,26 @@ def test_a_rejected_or_uncited_claim_giving_the_asked_item_is_replaced_by_the_se
     assert enforce(anchored=True) == []  # no evidence sentence holds the model's number
 
 
+def test_a_rejected_claim_quoting_evidence_is_replaced_by_the_sentence_holding_the_quote():
+    evidence = make_evidence()
+    question = "What did Trump say about the call?"
+    claims = [('Trump told reporters the call "went very well" and was long.', [])]
+
+    def enforce(claims: list[tuple[str, list[int]]]) -> list[CheckedSentence]:
+        cfg = JudgeSettings(threshold=0.5, replace_min=0.99, pool_min=0.05)
+        similarity = np.stack(
+            [bow_embed([t])[0] @ np.stack([e.vector for e in evidence]).T for t, _ in claims]
+        )
+        checked = [CheckedSentence(t, m, True) for t, m in claims]
+        enforcer = SupportEnforcer(ClaimJudge(TableModel({}), 0.5), cfg, None, question)
+        return enforcer.answer(checked, similarity, evidence)
+
+    kept = enforce(claims)  # uncited and no judge says yes: the sentence holding the quote
+    assert [(k.text, k.markers) for k in kept] == [(evidence[2].text, [3])]
+    assert enforce([('Trump said the call "went very badly" and was long.', [])]) == []
+    assert enforce([('Trump said the call "went very" well.', [])]) == []  # two words: no anchor
+
+
 class BothModel(TableModel):
     """Says yes only to a passage that holds both words: a claim two sentences state together."""
 
