@@ -20,13 +20,15 @@ import numpy as np
 from rag.citations import CheckedSentence, quoted, support_matrix
 from rag.evidence import Evidence
 
-# What makes a question span reports (issue 10: "according to these reports", "versus", "both").
+# What makes a question span reports (issue 10: "according to these reports", "versus", "both",
+# "which newspaper reported X, and which Y").
 SPANS_REPORTS = re.compile(
     r"\b(according to|in|across|from) (the|these|those|both|all) (coverage|reports|articles"
     r"|outlets|newspapers|stories|sources)\b"
     r"|\b(do|did|does) (the |these |both )?(reports|articles|outlets|newspapers|stories|sources)"
     r" (agree|differ|disagree|say)\b"
-    r"|\bboth (in|by|from) .+ and\b|\bversus\b|\bvs\.? |\beach (report|article|outlet|newspaper)\b",
+    r"|\bboth (in|by|from) .+ and\b|\bversus\b|\bvs\.? |\beach (report|article|outlet|newspaper)\b"
+    r"|\bwhich (newspaper|outlet|paper|publication|report|article|source)s?\b.+\band which\b",
     re.I,
 )
 

@@ -19,6 +19,9 @@ from tests.fakes import HashingEmbedding, ScriptedGenerator
         ("Kyiv versus Moscow: who wants a ceasefire?", True),
         ("How many prisoners of war did Russia and Ukraine agree to swap?", False),
         ("Which newspaper reported Rubio's withdrawal?", False),
+        ("Which newspaper reported the withdrawal, and which reported the call?", True),
+        ("Which outlet covered the talks and which the ceasefire?", True),
+        ("Which regions did he name, and which did he leave out?", False),
         ("Who led the Russian delegation in Istanbul?", False),
     ],
 )
