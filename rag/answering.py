@@ -19,7 +19,14 @@ import numpy as np
 
 from index.chunking import split_sentences
 from rag.answer_type import gives_what_was_asked, numbers_missing, wrong_side
-from rag.citations import CheckedSentence, check_sentences, normalize_markers, render, split_answer
+from rag.citations import (
+    CheckedSentence,
+    check_sentences,
+    normalize_markers,
+    pointed_at,
+    render,
+    split_answer,
+)
 from rag.citations import support_matrix as similarity_matrix
 from rag.claims import without_asked_attribution, without_source_frame
 from rag.condense import check_history, condense
@@ -130,12 +137,14 @@ class AnswerChain:
     def verify(
         self, raw: str, evidence: list[Evidence], question: str = ""
     ) -> tuple[list[CheckedSentence], Any]:
-        """Markers normalized, claims split (a leading "The article states that" dropped),
+        """Markers normalized (a reply of markers alone reads as the sentences they cite),
+        claims split (a leading "The article states that" dropped),
         citations kept or moved by similarity; also the claim x evidence similarity matrix
         the judge step re-cites by. A leading "According to X," or "X said" whose X the question
         names is kept in the text but not in what similarity and the judge read (rag.claims)."""
         cfg = self.settings.judge
-        parts = split_answer(normalize_markers(raw), len(evidence), cfg.min_fact_words)
+        reply = pointed_at(normalize_markers(raw), evidence)
+        parts = split_answer(reply, len(evidence), cfg.min_fact_words)
         shown = [without_source_frame(claim) for claim, _ in parts]
         read = [without_asked_attribution(claim, question) for claim in shown]
         parts = [(claim, numbers) for claim, (_, numbers) in zip(read, parts, strict=True)]

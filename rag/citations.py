@@ -69,6 +69,16 @@ def normalize_markers(raw: str) -> str:
     return _TRAILING_MARKERS.sub(lambda m: f"{m[2]}{m[1]}", text)
 
 
+def pointed_at(text: str, evidence: list[Evidence]) -> str:
+    """A normalized reply that is only markers ("[3]") points at its evidence: the sentences
+    it cites, verbatim, each with its marker (a quote states itself); any other reply as is."""
+    if re.search(r"\w", MARKER.sub(" ", text)):
+        return text
+    numbers = list(dict.fromkeys(int(m) for m in MARKER.findall(text)))
+    shown = [f"{evidence[n - 1].text} [{n}]" for n in numbers if 1 <= n <= len(evidence)]
+    return " ".join(shown) or text
+
+
 def split_answer(
     text: str, limit: int | None = None, min_words: int = 0
 ) -> list[tuple[str, list[int]]]:

@@ -199,6 +199,20 @@ def test_a_claim_tied_to_no_evidence_is_an_uncited_refusal(chain):
     assert answer.refused and answer.refusal == "uncited"
 
 
+def test_a_reply_of_markers_alone_answers_with_the_sentences_it_points_at(chain, api_engine):
+    use(chain, ScriptedGenerator(NOT_IN_SOURCES))
+    shown = rag.ask(MEDINSKY).evidence  # what the model is shown, in prompt order
+    n = next(i for i, e in enumerate(shown, 1) if "Medinsky" in e.text)
+    generator = ScriptedGenerator(f"[{n}]")
+    use(chain, generator)
+    answer = rag.ask(MEDINSKY)
+    assert not answer.refused and "Medinsky" in answer.text
+    assert answer.citations[0].quote == shown[n - 1].text and not generator.judged  # verbatim
+    assert_citations_valid(answer, api_engine.settings.corpus)
+    use(chain, ScriptedGenerator(f"[{len(shown) + 1}]"))  # points at nothing: still a refusal
+    assert rag.ask(MEDINSKY).refused
+
+
 def test_an_answer_has_no_refusal_reason(chain):
     use(chain, ScriptedGenerator("Vladimir Medinsky led the Russian delegation in Istanbul [1]."))
     answer = rag.ask(MEDINSKY)

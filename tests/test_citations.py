@@ -53,6 +53,16 @@ def test_marker_forms_are_normalized():
     assert normalize_markers("Claim. [2] Next [x] one【3】.") == "Claim [2]. Next  one."
 
 
+def test_a_reply_of_markers_alone_reads_as_the_sentences_it_cites():
+    from rag.citations import pointed_at
+
+    evidence = make_evidence()
+    assert pointed_at("[2]", evidence) == f"{evidence[1].text} [2]"
+    assert pointed_at(" [3][1][3] ", evidence) == f"{evidence[2].text} [3] {evidence[0].text} [1]"
+    assert pointed_at("[9]", evidence) == "[9]"  # no such sentence: left as is
+    assert pointed_at("Medinsky led it [1].", evidence) == "Medinsky led it [1]."
+
+
 def test_split_answer_reads_markers_per_claim():
     parts = split_answer("Medinsky led it [1]. Prisoners were swapped [2][2][3].")
     assert parts == [("Medinsky led it.", [1]), ("Prisoners were swapped.", [2, 3])]
