@@ -143,11 +143,11 @@ _QUOTED = re.compile(r"[\"“„«]([^\"“”„«»]+)[\"“”»]")
 def quotations(answer: str, question: str, min_words: int = 3) -> list[str]:
     """The spans `answer` puts in quotation marks, of at least `min_words` words, that the
     question does not quote itself: words the model says someone said ("No way out!")."""
-    asked = " ".join(w.lower() for w in _WORD.findall(question))
+    asked = f" {' '.join(w.lower() for w in _WORD.findall(question))} "
     found = []
     for span in _QUOTED.findall(answer):
-        words = " ".join(w.lower() for w in _WORD.findall(span))
-        if len(words.split()) >= min_words and words not in asked:
+        words = [w.lower() for w in _WORD.findall(span)]
+        if len(words) >= min_words and f" {' '.join(words)} " not in asked:
             found.append(span.strip())
     return list(dict.fromkeys(found))
 

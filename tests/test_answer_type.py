@@ -113,6 +113,7 @@ def test_an_answer_about_another_side_does_not_answer(question, texts, wrong):
         ("He called it „a very bad war“ and “terrible”.", "What did he say?", ["a very bad war"]),
         ('Vance said "This is not our war."', 'Who said "This is not our war"?', []),  # asked
         ("It was “unacceptable”, he said.", "What did he say?", []),  # too short to anchor
+        ('He said "no way out".', "Was it the casino way outside?", ["no way out"]),  # words
     ],
 )
 def test_an_answer_gives_the_quotations_the_question_does_not_hold(answer, question, found):
