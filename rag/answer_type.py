@@ -138,17 +138,28 @@ def asked_items(question: str, answer: str) -> list[str]:
 
 
 _QUOTED = re.compile(r"[\"“„«]([^\"“”„«»]+)[\"“”»]")
+_PLAIN_WORDS = re.compile(r"\w+")
+
+
+def is_verbatim(claim: str, quote: str) -> bool:
+    """True when the claim's words are a contiguous run of the quote's words: a quote states
+    every contiguous part of itself, so no judge is needed."""
+    words = _PLAIN_WORDS.findall(claim.lower())
+    text = _PLAIN_WORDS.findall(quote.lower())
+    if not words:
+        return False
+    n = len(words)
+    return any(text[i : i + n] == words for i in range(len(text) - n + 1))
 
 
 def quotations(answer: str, question: str, min_words: int = 3) -> list[str]:
     """The spans `answer` puts in quotation marks, of at least `min_words` words, that the
     question does not quote itself: words the model says someone said ("No way out!")."""
-    asked = f" {' '.join(w.lower() for w in _WORD.findall(question))} "
-    found = []
-    for span in _QUOTED.findall(answer):
-        words = [w.lower() for w in _WORD.findall(span)]
-        if len(words) >= min_words and f" {' '.join(words)} " not in asked:
-            found.append(span.strip())
+    found = [
+        span.strip()
+        for span in _QUOTED.findall(answer)
+        if len(_PLAIN_WORDS.findall(span)) >= min_words and not is_verbatim(span, question)
+    ]
     return list(dict.fromkeys(found))
 
 

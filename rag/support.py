@@ -11,13 +11,12 @@ answer (`JudgeSettings.anchored`).
 from __future__ import annotations
 
 import logging
-import re
 from collections.abc import Callable
 from dataclasses import replace
 
 import numpy as np
 
-from rag.answer_type import asked_items, quotations, words_of
+from rag.answer_type import asked_items, is_verbatim, quotations, words_of
 from rag.citations import CheckedSentence, quoted
 from rag.config import JudgeSettings
 from rag.errors import RagError
@@ -29,20 +28,6 @@ log = logging.getLogger(__name__)
 
 class JudgeUnavailable(RagError):
     """The model gave no yes/no probability (its server returns no logprobs)."""
-
-
-_WORDS = re.compile(r"\w+")
-
-
-def is_verbatim(claim: str, quote: str) -> bool:
-    """True when the claim's words are a contiguous run of the quote's words: a quote states
-    every contiguous part of itself, so no judge is needed."""
-    words = _WORDS.findall(claim.lower())
-    text = _WORDS.findall(quote.lower())
-    if not words:
-        return False
-    n = len(words)
-    return any(text[i : i + n] == words for i in range(len(text) - n + 1))
 
 
 class SupportEnforcer:
