@@ -24,6 +24,7 @@ from rag.citations import (
     check_sentences,
     normalize_markers,
     pointed_at,
+    quoted,
     render,
     split_answer,
 )
@@ -143,12 +144,15 @@ class AnswerChain:
         the judge step re-cites by. A leading "According to X," or "X said" whose X the question
         names is kept in the text but not in what similarity and the judge read (rag.claims)."""
         cfg = self.settings.judge
-        reply = pointed_at(normalize_markers(raw), evidence)
+        embed = self.engine.embed_model.embed
+        reply = normalize_markers(raw)
+        pointed = [quoted(evidence[n - 1], n) for n in pointed_at(reply, len(evidence))]
+        if pointed:  # "[3]" alone: the sentences it cites, verbatim (a quote states itself)
+            return pointed, similarity_matrix([s.claim() for s in pointed], evidence, embed)
         parts = split_answer(reply, len(evidence), cfg.min_fact_words)
         shown = [without_source_frame(claim) for claim, _ in parts]
         read = [without_asked_attribution(claim, question) for claim in shown]
         parts = [(claim, numbers) for claim, (_, numbers) in zip(read, parts, strict=True)]
-        embed = self.engine.embed_model.embed
         checked = check_sentences(parts, evidence, embed, cfg.similarity_min, cfg.min_fact_words)
         checked = [
             replace(s, text=text, judged=s.text if s.text != text else "")

@@ -69,14 +69,13 @@ def normalize_markers(raw: str) -> str:
     return _TRAILING_MARKERS.sub(lambda m: f"{m[2]}{m[1]}", text)
 
 
-def pointed_at(text: str, evidence: list[Evidence]) -> str:
-    """A normalized reply that is only markers ("[3]") points at its evidence: the sentences
-    it cites, verbatim, each with its marker (a quote states itself); any other reply as is."""
+def pointed_at(text: str, count: int) -> list[int]:
+    """The markers of a normalized reply that is only markers ("[3]"), each once, in order and
+    within 1..`count`: the evidence the model points at. [] for any other reply."""
     if re.search(r"\w", MARKER.sub(" ", text)):
-        return text
-    numbers = list(dict.fromkeys(int(m) for m in MARKER.findall(text)))
-    shown = [f"{evidence[n - 1].text} [{n}]" for n in numbers if 1 <= n <= len(evidence)]
-    return " ".join(shown) or text
+        return []
+    numbers = dict.fromkeys(int(m) for m in MARKER.findall(text))
+    return [n for n in numbers if 1 <= n <= count]
 
 
 def split_answer(
