@@ -1,11 +1,11 @@
 """Does an answer hold the kind of thing its question asks for?
 
 A question that asks for a number ("how many", "what is the dollar value"), a calendar date
-("on what date") or a name ("what is the name of", "which senators", "who") is answered only
-by a reply that holds one the question did not already say. A small model asked such a question
-that the corpus cannot answer tends to reply with a true, cited sentence from near the topic
-("The Vatican, represented by the Pope, has declared its great interest in hosting the
-negotiations" for "What is the name of the Pope who offered to host ..."): the claims judge
+("on what date") or a name ("what is the name of", "which senators", "at which event", "who")
+is answered only by a reply that holds one the question did not already say. A small model asked
+such a question that the corpus cannot answer tends to reply with a true, cited sentence from
+near the topic ("The Vatican, represented by the Pope, has declared its great interest in hosting
+the negotiations" for "What is the name of the Pope who offered to host ..."): the claims judge
 accepts it, since its quote states it, but it does not answer. Questions of any other kind
 ("how did", "why", "what was agreed") are not checked.
 
@@ -40,7 +40,8 @@ _NAME_Q = re.compile(
     r"^\W*(who|whom)\b|\bwhat (is|was|are|were) the (official |full )?(name|title)s?\b"
     r"|\bwhich (senators?|ministers?|officials?|envoys?|leaders?|presidents?|lawmakers?"
     r"|journalists?|newspapers?|outlets?|agency|agencies|think[- ]tanks?|organi[sz]ations?"
-    r"|compan(y|ies)|countr(y|ies)|cit(y|ies)|regions?|news organi[sz]ations?|people|person)\b",
+    r"|compan(y|ies)|countr(y|ies)|cit(y|ies)|regions?|news organi[sz]ations?|people|person"
+    r"|events?|summits?|conferences?)\b",
     re.I,
 )
 

@@ -87,10 +87,13 @@ class SupportEnforcer:
         pooled = self._pooled(sentence, similarity, evidence, ranked)
         if pooled is not None:
             return pooled
+        anchored = self._anchored(sentence, similarity, evidence, ranked)
+        if anchored is not None:  # before plain replacement: it keeps what was asked for
+            return anchored
         best = ranked[0] if ranked else None
         if sentence.markers and best is not None and similarity[best - 1] >= self.cfg.replace_min:
             return quoted(evidence[best - 1], best)
-        return self._anchored(sentence, similarity, evidence, ranked)
+        return None
 
     def _anchored(
         self,

@@ -18,6 +18,7 @@ from rag.answer_type import DATE, NAME, NUMBER, expected_type, gives_what_was_as
         ("Who led the Russian delegation in Istanbul?", NAME),
         ("Which senators sponsor the sanctions bill?", NAME),
         ("In which city did the negotiators meet?", NAME),
+        ("At which event did Gorka and Schmitt make their remarks?", NAME),
         ("On what date were the talks, and who led the Russian delegation?", None),
         ("Where did he speak from? Who was with him?", None),
         ("Who is Maria Snegovaya?", None),

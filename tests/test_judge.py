@@ -11,6 +11,7 @@ import pytest
 from evals.judge_eval import auc, confusion, evaluate_scores, fit_threshold, load_pairs
 from rag.citations import CheckedSentence
 from rag.config import JudgeSettings
+from rag.evidence import Evidence
 from rag.judge import ClaimJudge, judge_messages, yes_share
 from rag.prompts import JUDGE_SYSTEM
 from rag.support import SupportEnforcer, is_verbatim
@@ -163,6 +164,28 @@ def test_a_rejected_claim_quoting_evidence_is_replaced_by_the_sentence_holding_t
     assert [(k.text, k.markers) for k in kept] == [(evidence[2].text, [3])]
     assert enforce([('Trump said the call "went very badly" and was long.', [])]) == []
     assert enforce([('Trump said the call "went very" well.', [])]) == []  # two words: no anchor
+
+
+def test_a_rejected_claim_giving_the_asked_date_is_anchored_before_a_closer_sentence_without_it():
+    texts = [
+        "What started late at night went on with a two-hour call between Putin and Trump.",
+        "Then came the phone call by Trump and Putin on May 19.",
+    ]
+    evidence = [
+        Evidence(n, "a.txt", "Title", t, 0, len(t), 1.0, bow_embed([t])[0])
+        for n, t in enumerate(texts, 1)
+    ]
+    claim = "On May 19, Trump held a two-hour call with Putin."
+    similarity = np.array([[0.6, 0.5]])  # the closer sentence (over replace_min) has no date
+
+    def enforce(question: str) -> list[tuple[str, list[int]]]:
+        cfg = JudgeSettings(threshold=0.5, replace_min=0.55, pool_min=0.3)
+        enforcer = SupportEnforcer(ClaimJudge(TableModel({}), 0.5), cfg, None, question)
+        kept = enforcer.answer([CheckedSentence(claim, [1], True)], similarity, evidence)
+        return [(k.text, k.markers) for k in kept]
+
+    assert enforce("On what date did Trump hold the two-hour call with Putin?") == [(texts[1], [2])]
+    assert enforce("Why did Trump call Putin?") == [(texts[0], [1])]  # asks for no date
 
 
 class BothModel(TableModel):
