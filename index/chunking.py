@@ -77,6 +77,16 @@ def _is_abbreviation(text: str, dot: int) -> bool:
     return token in _ABBREVIATIONS or (len(token) == 1 and token.isalpha())
 
 
+# A quotation of several sentences up to this many words ("There is nothing to discuss about
+# this. It violates our Constitution," stated Zelensky) is one statement: a chunk never cuts it,
+# and each of its sentences is shown to the model and quoted as the whole of it, so what was said
+# comes with who said it. Each sentence keeps its own vector (a statement's vector ranked the
+# sentence that answers lower). A longer quotation is split as usual.
+QUOTE_WORDS = 50
+# Bump when the stored units change: an index recorded before is then updated, not trusted.
+SPLITTING_VERSION = 2
+
+
 def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
     """Sentence spans (absolute offsets) inside text[start:end], stripped of outer whitespace.
 
@@ -102,6 +112,42 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
         if s < e:
             result.append((s, e))
     return result
+
+
+def _open_quote(text: str, at: int) -> bool:
+    """Whether position `at` of `text` sits inside a double quotation opened earlier in its line
+    (straight quotes toggle, curly ones nest)."""
+    depth, straight = 0, False
+    for ch in text[text.rfind("\n", 0, at) + 1 : at]:
+        if ch == "\u201c":
+            depth += 1
+        elif ch == "\u201d":
+            depth = max(0, depth - 1)
+        elif ch == '"':
+            straight = not straight
+    return depth > 0 or straight
+
+
+def statements(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """`spans` (sentences of `text`, in order) with each quotation of several sentences that
+    closes in its line, at most QUOTE_WORDS long, joined into one span."""
+    joined: list[tuple[int, int]] = []
+    i = 0
+    while i < len(spans):
+        j = i
+        while (
+            j + 1 < len(spans)
+            and "\n" not in text[spans[j][1] : spans[j + 1][0]]
+            and _open_quote(text, spans[j][1])
+        ):
+            j += 1
+        start, end = spans[i][0], spans[j][1]
+        if j > i and not _open_quote(text, end) and len(text[start:end].split()) <= QUOTE_WORDS:
+            joined.append((start, end))
+        else:
+            joined.extend(spans[i : j + 1])
+        i = j + 1
+    return joined
 
 
 def article_sentences(article: Article) -> list[tuple[int, int]]:
@@ -136,7 +182,7 @@ def chunk_article(
     groups: list[list[tuple[int, int]]] = []
     current: list[tuple[int, int]] = []
     used = 0
-    for s, e in article_sentences(article):
+    for s, e in statements(text, article_sentences(article)):
         n = count_tokens(text[s:e])
         contiguous = bool(current) and _only_whitespace_between(text, current[-1][1], s)
         if current and (used + n > max_tokens or not contiguous):

@@ -8,7 +8,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from index.chunking import Chunk, chunk_article, split_sentences
+from index.chunking import Chunk, article_sentences, chunk_article, split_sentences, statements
 from index.duplicates import story_copies
 from index.loading import Article, date_number
 
@@ -70,17 +70,36 @@ def chunk_records(
 def sentence_records(
     chunks: list[Chunk], articles: dict[str, Article] | None = None
 ) -> list[Record]:
-    """One record per sentence of each chunk; offsets are absolute in the article."""
+    """One record per sentence of each chunk; offsets are absolute in the article. A sentence
+    of a short quotation of several sentences (index.chunking.statements) also holds the whole
+    quotation's offsets, `quote_start` and `quote_end`."""
     articles = articles or {}
     records = []
+    quotes_of: dict[str, list[tuple[int, int]]] = {}
     for c in chunks:
-        fields = filter_metadata(articles.get(c.source))
+        article = articles.get(c.source)
+        fields = filter_metadata(article)
+        quotes: list[tuple[int, int]] = []
+        if article is not None and article.text[c.start : c.end] == c.text:
+            if c.source not in quotes_of:
+                quotes_of[c.source] = _quotations(article)
+            quotes = quotes_of[c.source]
         for s, e in split_sentences(c.text):
             start, end = c.start + s, c.start + e
             sid = hashlib.sha256(f"{c.id}\x00{start}\x00{end}".encode()).hexdigest()[:32]
             meta = {"source": c.source, "chunk_id": c.id, "start": start, "end": end, **fields}
+            quote = next(((a, b) for a, b in quotes if a <= start and end <= b), None)
+            if quote:
+                meta.update(quote_start=quote[0], quote_end=quote[1])
             records.append(Record(sid, c.source, c.text[s:e], meta))
     return records
+
+
+def _quotations(article: Article) -> list[tuple[int, int]]:
+    """The article's joined quotations (index.chunking.statements), as chunk_article packs them."""
+    sentences = article_sentences(article)
+    plain = set(sentences)
+    return [span for span in statements(article.text, sentences) if span not in plain]
 
 
 def sentence_ids_by_chunk(chunks: list[Chunk], sentences: list[Record]) -> list[list[str]]:

@@ -17,6 +17,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from index.chunking import SPLITTING_VERSION
+
 STATE_FILE = "index-state.json"
 LOCAL_DATABASE = "chroma.sqlite3"  # the file chromadb keeps in a local folder
 
@@ -66,7 +68,7 @@ def corpus_fingerprint(place: IndexPlace) -> dict[str, Any] | None:
     files = _files(Path(place.corpus))
     if files is None:
         return None
-    return {"settings": place.config, "corpus": files}
+    return {"settings": place.config, "corpus": files, "splitting": SPLITTING_VERSION}
 
 
 def store_fingerprint(place: IndexPlace) -> dict[str, Any] | None:

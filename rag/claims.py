@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from index.chunking import split_sentences
+from index.chunking import split_sentences, statements
 from index.keyword import tokenize
 
 # One citation marker as Newsdesk writes it: [n].
@@ -32,13 +32,15 @@ def answer_claims(text: str, min_words: int = 0) -> list[tuple[str, list[int]]]:
     """(claim without markers, cited numbers) for each claim of an answer.
 
     A claim is a sentence, or the part of one that ends at a group of markers ("X [1] and Y [2]."
-    holds two claims). Markers that open a sentence ("claim. [1] Next") belong to the claim
-    before them. A piece of a sentence with fewer than `min_words` content words ("in
-    Istanbul [2]") is no claim of its own: it joins the claim before it in the sentence (or the
-    one after it, at the start), with its markers.
+    holds two claims). A short quotation of several sentences counts as one sentence, as in the
+    evidence (index.chunking.statements): 'He said: "X. Y." [1]' is one claim. Markers that
+    open a sentence ("claim. [1] Next") belong to the claim before them. A piece of a sentence
+    with fewer than `min_words` content words ("in Istanbul [2]") is no claim of its own: it
+    joins the claim before it in the sentence (or the one after it, at the start), with its
+    markers.
     """
     claims: list[tuple[str, list[int]]] = []
-    for s, e in split_sentences(text):
+    for s, e in statements(text, split_sentences(text)):
         pieces = _sentence_pieces(text[s:e])
         if not pieces:
             continue

@@ -116,6 +116,7 @@ def sentence_rows(sentences: chromadb.Collection, passages: list[Passage]) -> li
             "end": int(meta["end"]),
             "vector": np.asarray(vec, dtype=np.float32),
             "rank": rank[meta["chunk_id"]],
+            "quote": (int(meta.get("quote_start", -1)), int(meta.get("quote_end", -1))),
         }
         for doc, meta, vec in zip(
             got["documents"], got["metadatas"], got["embeddings"], strict=True
@@ -126,6 +127,8 @@ def sentence_rows(sentences: chromadb.Collection, passages: list[Passage]) -> li
     rows.sort(key=lambda r: (r["rank"], r["start"]))
     for previous, row in zip([None, *rows], rows, strict=False):
         _extend_short(previous, row)
+    for row in rows:
+        _extend_to_quotation(row)
     return rows
 
 
@@ -153,10 +156,31 @@ def _extend_short(previous: dict | None, row: dict) -> None:
     row["start"] = previous["start"]
 
 
+def _extend_to_quotation(row: dict) -> None:
+    # A sentence of a short quotation of several sentences is shown and quoted as the whole
+    # quotation, its speaker included (index.chunking.statements); its vector stays its own.
+    # The same text shown twice is dropped in choose_evidence. It is scored on its own words
+    # and costs the word budget those: scored and counted whole, quotations crowded out other
+    # sentences that held the answer (2 of 93 eval questions).
+    start, end = row["quote"]
+    passage = row["passage"]
+    if start < 0 or start < passage.start or end > passage.end:
+        return
+    start, end = min(start, row["start"]), max(end, row["end"])
+    row["own"] = row["text"]
+    row["text"] = passage.text[start - passage.start : end - passage.start]
+    row["start"], row["end"] = start, end
+
+
+def _own(row: dict) -> str:
+    """The row's text before it was extended to its quotation: what it is scored and costed on."""
+    return row.get("own", row["text"])
+
+
 def relevance(question: str, query_vector: np.ndarray, row: dict, cfg: EvidenceSettings) -> float:
     """How much a sentence is about the question: cosine plus word overlap, without the rank,
     context and answer-type terms that only order sentences (a refusal is decided on this)."""
-    overlap = lexical_overlap(question, row["text"])
+    overlap = lexical_overlap(question, _own(row))
     return float(np.dot(query_vector, row["vector"])) + cfg.lexical_weight * overlap
 
 
@@ -170,7 +194,7 @@ def score_rows(
     own = np.array(
         [
             float(np.dot(query_vector, r["vector"]))
-            + cfg.lexical_weight * lexical_overlap(question, r["text"])
+            + cfg.lexical_weight * lexical_overlap(question, _own(r))
             - cfg.rank_weight * r["rank"]
             + (cfg.answer_type_weight if wants_number and _HOLDS_NUMBER.search(r["text"]) else 0)
             for r in rows
@@ -269,7 +293,7 @@ def choose_evidence(
             if i not in chosen and _eligible(rows[i], cfg)
         ]
         block = [i for i in block if " ".join(rows[i]["text"].split()) not in seen_text]
-        cost = sum(len(rows[i]["text"].split()) for i in block)
+        cost = sum(len(_own(rows[i]).split()) for i in block)
         if not block or (chosen and words + cost > cfg.words):
             continue
         chosen.update(block)

@@ -233,14 +233,20 @@ def test_not_specified_sentence_is_dropped_and_the_rest_kept(chain, api_engine):
     assert_citations_valid(answer, api_engine.settings.corpus)
 
 
-def test_evidence_is_verbatim_grouped_by_article_and_within_budget(api_engine):
-    from rag.evidence import evidence_block, gather_evidence
+def evidence_for(engine, question: str) -> list:
+    """The evidence the chain's own steps gather for `question` on `engine`."""
+    from rag.evidence import gather_evidence
 
-    question = "What did Putin say about the root causes of the crisis?"
-    vector = api_engine.embed_model.embed([question])[0]
-    passages = api_engine.retriever.retrieve(question, 5, vector)
+    vector = engine.embed_model.embed([question])[0]
+    passages = engine.retriever.retrieve(question, 5, vector)
+    return gather_evidence(question, vector, engine.sentences, passages, engine.settings.evidence)
+
+
+def test_evidence_is_verbatim_grouped_by_article_and_within_budget(api_engine):
+    from rag.evidence import evidence_block
+
     cfg = api_engine.settings.evidence
-    evidence = gather_evidence(question, vector, api_engine.sentences, passages, cfg)
+    evidence = evidence_for(api_engine, "What did Putin say about the root causes of the crisis?")
     assert evidence and [e.number for e in evidence] == list(range(1, len(evidence) + 1))
     for ev in evidence:
         assert rag.article_text(ev.source)[ev.start : ev.end] == ev.text
@@ -253,6 +259,19 @@ def test_evidence_is_verbatim_grouped_by_article_and_within_budget(api_engine):
     with_meta = {e.source for e in evidence if e.outlet or e.date}
     assert with_meta, "the shipped corpus has outlets and dates: some evidence carries them"
     assert block.count("(Article from ") == len(with_meta)
+
+
+def test_a_quotation_of_several_sentences_is_one_evidence_item_with_its_speaker(api_engine):
+    question = "What did Zelensky say about recognising Crimea as part of Russia?"
+    evidence = evidence_for(api_engine, question)
+    quoted = [e for e in evidence if "nothing to discuss" in e.text]
+    assert quoted, [e.text for e in evidence]
+    # one item from the quotation's opening to its speaker, verbatim
+    assert quoted[0].text.startswith('"There is nothing to discuss about this.')
+    assert "It violates our Constitution," in quoted[0].text
+    assert "stated Volodymyr Zelensky" in quoted[0].text
+    assert rag.article_text(quoted[0].source)[quoted[0].start : quoted[0].end] == quoted[0].text
+    assert len({e.text for e in evidence}) == len(evidence), "no item shown twice"
 
 
 def test_judge_rejected_claim_is_replaced_by_its_evidence_or_dropped(chain, api_engine):

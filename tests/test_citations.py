@@ -70,6 +70,21 @@ def test_split_answer_reads_markers_per_claim():
     assert parts == [("Medinsky led it", [1]), ("and 1,000 prisoners were swapped.", [2])]
 
 
+def test_a_quoted_statement_of_several_sentences_is_one_claim_as_in_the_evidence():
+    quote = "\u201cThe deal is about timing. My expectations are limitless,\u201d he said [1]."
+    assert split_answer(quote) == [(quote.replace(" [1]", ""), [1])]
+    inside = 'He told reporters: "Trump spoke warmly. Russia is a partner [1]." Then rain [2].'
+    assert split_answer(inside) == [
+        ('He told reporters: "Trump spoke warmly. Russia is a partner."', [1]),
+        ("Then rain.", [2]),
+    ]
+    unclosed = '"Trump spoke warmly. Russia is a partner [1].'
+    assert [c for c, _ in split_answer(unclosed)] == [
+        '"Trump spoke warmly.',
+        "Russia is a partner.",
+    ]
+
+
 def test_a_leading_source_frame_is_no_part_of_the_claim():
     from rag.claims import without_source_frame as bare
 
