@@ -292,7 +292,12 @@ def choose_evidence(
             for i in _block(rows, scores, seed, cfg)
             if i not in chosen and _eligible(rows[i], cfg)
         ]
-        block = [i for i in block if " ".join(rows[i]["text"].split()) not in seen_text]
+        block = [
+            i
+            for i in block
+            if " ".join(rows[i]["text"].split()) not in seen_text
+            and not any(_overlap(rows[i], rows[j]) for j in chosen)
+        ]
         cost = sum(len(_own(rows[i]).split()) for i in block)
         if not block or (chosen and words + cost > cfg.words):
             continue
@@ -301,6 +306,16 @@ def choose_evidence(
         words += cost
     topical = {i: relevance(question, query_vector, rows[i], cfg) for i in chosen}
     return _numbered(rows, scores, chosen, topical)
+
+
+def _overlap(a: dict, b: dict) -> bool:
+    """Whether two rows show some of the same article text (a short sentence is shown together
+    with the one before it, a quotation's sentences as the whole of it)."""
+    return (
+        a["passage"].source == b["passage"].source
+        and a["start"] < b["end"]
+        and b["start"] < a["end"]
+    )
 
 
 def _numbered(

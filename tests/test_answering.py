@@ -1,5 +1,6 @@
 """The answer chain on the real index, with scripted generators standing in for the LLM."""
 
+import numpy as np
 import pytest
 
 import rag
@@ -405,3 +406,22 @@ def test_the_extractive_backend_refuses_an_answer_without_the_name_asked_for(cha
     question = "What is the name of the Pope who offered to host the negotiations at the Vatican?"
     pope = rag.ask(question)
     assert pope.refused and pope.refusal == "off-question" and pope.backend == "none"
+
+
+def test_evidence_never_shows_the_same_article_text_twice():
+    from rag.config import EvidenceSettings
+    from rag.evidence import choose_evidence
+    from rag.types import Passage
+
+    text = "I am lost. Inside the Kremlin. The guards sleep at the gate tonight."
+    passage = Passage("a.txt", "A", text, 1.0, 0, len(text))
+    spans = [(0, 10), (0, 30), (31, len(text))]  # the short second sentence shown with the first
+    vector = np.ones(4, dtype=np.float32) / 2
+    rows = [
+        {"passage": passage, "text": text[s:e], "start": s, "end": e, "vector": vector,
+         "rank": 0, "caption": False}
+        for s, e in spans
+    ]  # fmt: skip
+    shown = [e.text for e in choose_evidence("Where is he lost?", vector, rows, EvidenceSettings())]
+    assert len(shown) == 2 and shown[-1] == text[31:]
+    assert shown[0] in (text[0:10], text[0:30])
