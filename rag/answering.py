@@ -174,7 +174,9 @@ class AnswerChain:
         if not cfg.enabled:
             return [s for s in checked if s.markers or not s.factual]
         context = self._in_context if cfg.context_sentences or cfg.context_after else None
-        enforcer = SupportEnforcer(ClaimJudge(generator, cfg.threshold), cfg, context, question)
+        embed = self.engine.embed_model.embed
+        judge = ClaimJudge(generator, cfg.threshold)
+        enforcer = SupportEnforcer(judge, cfg, context, question, embed)
         return enforcer.answer(checked, similarity, evidence)
 
     def asked_for(self, run: _Run, text: str, citations: list[Citation]) -> list[Citation]:

@@ -136,7 +136,7 @@ def _with_markers(sentence: str, markers: list[int]) -> str:
     if not markers:
         return sentence
     tags = "".join(f"[{m}]" for m in markers)
-    match = re.search(r"[.!?…]+[\"'”’)]*$", sentence)
+    match = re.search(r"[.!?…,;]+[\"'”’)]*$", sentence)
     if match:
         return f"{sentence[: match.start()]} {tags}{sentence[match.start() :]}"
     return f"{sentence} {tags}"

@@ -11,19 +11,47 @@ answer (`JudgeSettings.anchored`).
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import replace
 
 import numpy as np
 
 from rag.answer_type import asked_items, is_verbatim, quotations, words_of
-from rag.citations import CheckedSentence, quoted
+from rag.citations import CheckedSentence, quoted, support_matrix
+from rag.claims import content_words
 from rag.config import JudgeSettings
 from rag.errors import RagError
 from rag.evidence import Evidence
 from rag.judge import ClaimJudge
 
 log = logging.getLogger(__name__)
+
+# Where one claim joins two statements that may rest on different sentences ("The New York Times
+# reported X, while The Wall Street Journal reported Y"): after a comma followed by a conjunction
+# and a new subject, or after a semicolon.
+_CLAUSE_BREAK = re.compile(
+    r"(?<=\w[,;])\s+(?=(?:while|whereas|and|but)\s+(?:[A-Z]|(?:the|he|she|they|it)\b))"
+    r"|(?<=\w;)\s+"
+)
+_JOINS = re.compile(r"^(?:while|whereas|and|but)\s+|[,;]$", re.IGNORECASE)
+
+
+def clauses(text: str) -> list[tuple[str, str]]:
+    """The statements of a compound claim: (as shown, as judged: without the comma and the
+    conjunction that join it to the others); [] when it is one statement."""
+    parts = [p.strip() for p in _CLAUSE_BREAK.split(text) if p.strip()]
+    if len(parts) < 2:
+        return []
+    return [(p, _JOINS.sub("", p).strip()) for p in parts]
+
+
+def _sentence(clause: str) -> str:
+    """A clause as a sentence: capitalized, ending in a full stop."""
+    clause = clause.strip()
+    if clause and clause[-1] not in ".!?…\"'”’)":
+        clause += "."
+    return clause[:1].upper() + clause[1:]
 
 
 class JudgeUnavailable(RagError):
@@ -39,11 +67,13 @@ class SupportEnforcer:
         cfg: JudgeSettings,
         context: Callable[[Evidence], str] | None = None,
         question: str = "",
+        embed: Callable[[list[str]], np.ndarray] | None = None,
     ) -> None:
         self.judge = judge
         self.cfg = cfg
         self.context = context  # an evidence sentence with the article text around it
         self.question = question  # the standalone question (for anchored replacement)
+        self.embed = embed  # for the clauses of a compound claim; None: never split
         self.calls = 0
 
     def _probability(self, claim: str, evidence: list[Evidence], numbers: list[int]) -> float:
@@ -68,8 +98,9 @@ class SupportEnforcer:
 
     def claim(
         self, sentence: CheckedSentence, similarity: np.ndarray, evidence: list[Evidence]
-    ) -> CheckedSentence | None:
-        """The claim as it may stay in the answer (re-cited or replaced), or None to drop it."""
+    ) -> CheckedSentence | list[CheckedSentence] | None:
+        """The claim as it may stay in the answer (re-cited, split or replaced), or None to
+        drop it."""
         if not sentence.markers and not sentence.factual:
             return sentence
         ranked = [int(j) + 1 for j in np.argsort(-similarity)]
@@ -87,6 +118,9 @@ class SupportEnforcer:
         pooled = self._pooled(sentence, similarity, evidence, ranked)
         if pooled is not None:
             return pooled
+        split = self._split(sentence, evidence)
+        if split:
+            return split
         anchored = self._anchored(sentence, similarity, evidence, ranked)
         if anchored is not None:  # before plain replacement: it keeps what was asked for
             return anchored
@@ -94,6 +128,38 @@ class SupportEnforcer:
         if sentence.markers and best is not None and similarity[best - 1] >= self.cfg.replace_min:
             return quoted(evidence[best - 1], best)
         return None
+
+    def _split(self, sentence: CheckedSentence, evidence: list[Evidence]) -> list[CheckedSentence]:
+        """A rejected compound claim as its clauses, each judged on its own against its most
+        similar evidence sentences (the best `alternatives` + 1 at least `recite_min`
+        similar) and cited to the first one the judge accepts; the accepted clauses only, []
+        when none is. Each clause may rest on another article: "The New York Times reported
+        X, while The Wall Street Journal reported Y" is two claims, and no one sentence
+        states both."""
+        parts = clauses(sentence.text) if self.embed is not None else []
+        if not parts or not evidence:
+            return []
+        judged = [claim for _, claim in parts]
+        similarity = support_matrix(judged, evidence, self.embed)  # type: ignore[arg-type]
+        kept = []
+        for i, (part, claim) in enumerate(parts):
+            if len(content_words(claim)) < self.cfg.min_fact_words:
+                continue
+            ranked = [int(j) + 1 for j in np.argsort(-similarity[i])]
+            for n in ranked[: self.cfg.alternatives + 1]:
+                if similarity[i, n - 1] < self.cfg.recite_min:
+                    break
+                p = self._probability(claim, evidence, [n])
+                if self._accepts(p):
+                    clause = CheckedSentence(
+                        part, [n], True, {n: float(similarity[i, n - 1])}, {n: p},
+                        judged=claim if claim != part else "",
+                    )  # fmt: skip
+                    kept.append(clause)
+                    break
+        if len(kept) < len(parts):  # some left out: each kept clause as a sentence of its own
+            kept = [replace(c, text=_sentence(c.claim()), judged="") for c in kept]
+        return kept
 
     def _anchored(
         self,
@@ -158,8 +224,10 @@ class SupportEnforcer:
         try:
             for i, sentence in enumerate(checked):
                 result = self.claim(sentence, similarity[i], evidence)
-                if result is not None and all(k.text != result.text for k in kept):
-                    kept.append(result)
+                results = result if isinstance(result, list) else [result]
+                for one in results:
+                    if one is not None and all(k.text != one.text for k in kept):
+                        kept.append(one)
         except RagError as exc:
             log.warning("The claim judge failed (%s); keeping the similarity check only.", exc)
             return checked

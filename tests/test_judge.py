@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from evals.judge_eval import auc, confusion, evaluate_scores, fit_threshold, load_pairs
-from rag.citations import CheckedSentence
+from rag.citations import CheckedSentence, render
 from rag.config import JudgeSettings
 from rag.evidence import Evidence
 from rag.judge import ClaimJudge, judge_messages, yes_share
@@ -327,3 +327,60 @@ def test_the_judge_server_refuses_a_draft_model_whose_positions_it_would_leave_e
 
     with pytest.raises(ValueError, match="draft model"):
         NextTokenLlama(model_path="unused.gguf", draft_model=object())
+
+
+def test_a_rejected_compound_claim_keeps_each_clause_its_own_article_states():
+    from rag.support import clauses
+
+    texts = [
+        "Secretary of State Marco Rubio has decided to withdraw from the next stage of ceasefire "
+        'negotiations in Ukraine," The New York Times reported.',
+        "As confirmed by The Wall Street Journal, Trump briefly spoke with Zelenski before the "
+        "call to Putin.",
+    ]
+    evidence = [
+        Evidence(n, f"{n}.txt", "Title", t, 0, len(t), 1.0, bow_embed([t])[0])
+        for n, t in enumerate(texts, 1)
+    ]
+    claim = (
+        "The New York Times reported Rubio's withdrawal from the ceasefire negotiations, while "
+        "The Wall Street Journal reported Trump's call with Zelenski before he phoned Putin."
+    )
+    assert [judged for _, judged in clauses(claim)] == [
+        "The New York Times reported Rubio's withdrawal from the ceasefire negotiations",
+        "The Wall Street Journal reported Trump's call with Zelenski before he phoned Putin.",
+    ]
+    similarity = np.array([[0.6, 0.6]])
+    first = ("New York Times reported Rubio", "Rubio has decided")
+    second = ("Wall Street Journal reported Trump", "Trump briefly spoke")
+
+    def enforce(table: dict, embed=bow_embed) -> list[tuple[str, list[int]]]:
+        cfg = JudgeSettings(threshold=0.5, alternatives=1, recite_min=0.1, anchored=False)
+        judge = ClaimJudge(TableModel(table), 0.5)
+        enforcer = SupportEnforcer(judge, cfg, None, "Which newspapers reported what?", embed)
+        kept = enforcer.answer([CheckedSentence(claim, [], True)], similarity, evidence)
+        return [(k.text, k.markers) for k in kept]
+
+    both = enforce({first: 0.9, second: 0.8})
+    text, _ = render([CheckedSentence(t, m, True) for t, m in both], evidence)
+    assert text == (
+        "The New York Times reported Rubio's withdrawal from the ceasefire negotiations [1], "
+        "while The Wall Street Journal reported Trump's call with Zelenski before he phoned "
+        "Putin [2]."
+    )
+    assert both == [
+        ("The New York Times reported Rubio's withdrawal from the ceasefire negotiations,", [1]),
+        (
+            "while The Wall Street Journal reported Trump's call with Zelenski before he "
+            "phoned Putin.",
+            [2],
+        ),
+    ]
+    # one clause unsupported: the other stays, as a sentence of its own
+    assert enforce({second: 0.8}) == [
+        ("The Wall Street Journal reported Trump's call with Zelenski before he phoned Putin.", [2])
+    ]
+    assert enforce({}) == []  # neither: dropped, as before
+    assert enforce({first: 0.9, second: 0.8}, embed=None) == []  # no embedder: never split
+    assert clauses("Trump spoke with Putin, and asked him about the war.") == []
+    assert clauses("Rubio, Vance and Witkoff attended.") == []
