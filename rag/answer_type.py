@@ -1,6 +1,6 @@
 """Does an answer hold the kind of thing its question asks for?
 
-A question that asks for a number ("how many", "what is the dollar value"), a calendar date
+A question that asks for a number ("how many", "what is the dollar value", "what time"), a date
 ("on what date") or a name ("what is the name of", "which senators", "at which event", "who")
 is answered only by a reply that holds one the question did not already say. A small model asked
 such a question that the corpus cannot answer tends to reply with a true, cited sentence from
@@ -28,8 +28,9 @@ from collections.abc import Iterable
 NUMBER, DATE, NAME = "number", "date", "name"
 
 _NUMBER_Q = re.compile(
-    r"\bhow (many|much|long|old|far)\b|\bwhat (is |was |are |were )?(the )?(percentage"
-    r"|proportion|share|number|amount|sum|figure|price|cost|(dollar )?value)\b",
+    r"\bhow (many|much|long|old|far)\b|\bwhat time\b"
+    r"|\bwhat (is |was |are |were )?(the )?(percentage|proportion|share|number|amount|sum"
+    r"|figure|price|cost|(dollar )?value)\b",
     re.I,
 )
 _DATE_Q = re.compile(

@@ -172,16 +172,19 @@ class SupportEnforcer:
         number, date or name it gives for what the question asks ("Lindsey Graham", "2:30")
         and every quotation of three words or more it gives ("No way out!"), verbatim and
         cited; None when the setting is off, the claim gives none of these, or no sentence at
-        least `pool_min` similar holds them all. The model picked the answer, and the sentence
-        that states it is shown instead of the model's wording of it."""
+        least `pool_min` similar holds them all (any sentence, when what it gives are numbers).
+        The model picked the answer, and the sentence that states it is shown instead of the
+        model's wording of it."""
         if not self.cfg.anchored:
             return None
         items = {w.lower() for w in asked_items(self.question, sentence.claim())}
         quotes = quotations(sentence.claim(), self.question)
         if not items and not quotes:
             return None
+        # digits are specific enough alone: "2:30 am." shares no other word with the claim
+        numeric = bool(items) and all(any(c.isdigit() for c in w) for w in items)
         for n in ranked:
-            if similarity[n - 1] < self.cfg.pool_min:
+            if similarity[n - 1] < self.cfg.pool_min and not numeric:
                 break
             text = evidence[n - 1].text
             if items <= words_of(text) and all(is_verbatim(q, text) for q in quotes):

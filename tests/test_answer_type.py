@@ -12,6 +12,7 @@ from rag.answer_type import DATE, NAME, NUMBER, expected_type, gives_what_was_as
         ("How many prisoners of war did the two sides agree to swap?", NUMBER),
         ("What is the dollar value of the minerals agreement?", NUMBER),
         ("How long did the phone call last?", NUMBER),
+        ("What time was it when Rosenberg got lost in the Kremlin?", NUMBER),
         ("On what date is the second round of talks scheduled?", DATE),
         ("Which year did the war begin?", DATE),
         ("What is the name of the Pope who offered to host the talks?", NAME),
@@ -49,6 +50,8 @@ def test_the_kind_a_question_asks_for(question, kind):
         ("Who led the Russian delegation?", "He led the Russian delegation [1].", False),
         ("What is the title of the CSIS report?", "She said CSIS’s report shows it [1].", False),
         ("How did Zelenski react?", "He said nothing new [1].", True),
+        ("What time was it when he got lost?", "He got lost at 2:30 am [1].", True),
+        ("What time was it when he got lost?", "He got lost in the night [1].", False),
         # a hyphenated name in the question says each of its names
         ("What is the official name of the Graham-Blumenthal bill?",
          "Senator Lindsey Graham said the bill has 84 co-sponsors [1].", True),

@@ -384,3 +384,26 @@ def test_a_rejected_compound_claim_keeps_each_clause_its_own_article_states():
     assert enforce({first: 0.9, second: 0.8}, embed=None) == []  # no embedder: never split
     assert clauses("Trump spoke with Putin, and asked him about the war.") == []
     assert clauses("Rubio, Vance and Witkoff attended.") == []
+
+
+def test_an_uncited_claim_giving_the_asked_time_is_anchored_to_the_line_that_states_it():
+    texts = ["I'm lost. Inside the Kremlin.", "2:30 am.", "Putin kept everyone waiting."]
+    evidence = [
+        Evidence(n, "a.txt", "Title", t, 0, len(t), 1.0, bow_embed([t])[0])
+        for n, t in enumerate(texts, 1)
+    ]
+    claim = "The article states that Rosenberg found himself lost inside the Kremlin at 2:30 am."
+    similarity = np.array([[0.45, 0.29, 0.1]])  # the line with the time shares no other word
+    cfg = JudgeSettings(threshold=0.5, pool_min=0.3)
+
+    def enforce(question: str, text: str = claim) -> list[tuple[str, list[int]]]:
+        enforcer = SupportEnforcer(ClaimJudge(TableModel({}), 0.5), cfg, None, question)
+        kept = enforcer.answer([CheckedSentence(text, [], True)], similarity, evidence)
+        return [(k.text, k.markers) for k in kept]
+
+    assert enforce("What time was it when Rosenberg got lost inside the Kremlin?") == [
+        ("2:30 am.", [2])
+    ]
+    # a name is not specific enough alone: below the similarity floor nothing is anchored
+    named = "Rosenberg was lost inside the Kremlin with Putin."
+    assert enforce("Who was Rosenberg lost inside the Kremlin with?", named) == []
