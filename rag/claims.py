@@ -40,7 +40,7 @@ def answer_claims(text: str, min_words: int = 0) -> list[tuple[str, list[int]]]:
     markers.
     """
     claims: list[tuple[str, list[int]]] = []
-    for s, e in statements(text, split_sentences(text)):
+    for s, e in _claim_sentences(text):
         pieces = _sentence_pieces(text[s:e])
         if not pieces:
             continue
@@ -49,6 +49,20 @@ def answer_claims(text: str, min_words: int = 0) -> list[tuple[str, list[int]]]:
             pieces = pieces[1:]
         claims.extend(_merge_short(pieces, min_words))
     return [(" ".join(c.split()), numbers) for c, numbers in claims]
+
+
+def _claim_sentences(text: str) -> list[tuple[int, int]]:
+    """The answer's sentences, a quoted statement of several as one unless a marker stands
+    inside it before its last sentence ('"A [1]. B [2]," he said' stays two claims)."""
+    sentences = split_sentences(text)
+    spans: list[tuple[int, int]] = []
+    for start, end in statements(text, sentences):
+        inside = [(s, e) for s, e in sentences if start <= s and e <= end]
+        if len(inside) > 1 and MARKER.search(text, start, inside[-1][0]):
+            spans.extend(inside)
+        else:
+            spans.append((start, end))
+    return spans
 
 
 def _sentence_pieces(sentence: str) -> list[tuple[str, list[int]]]:

@@ -292,17 +292,21 @@ def choose_evidence(
             for i in _block(rows, scores, seed, cfg)
             if i not in chosen and _eligible(rows[i], cfg)
         ]
-        block = [
-            i
-            for i in block
-            if " ".join(rows[i]["text"].split()) not in seen_text
-            and not any(_overlap(rows[i], rows[j]) for j in chosen)
-        ]
+        kept: list[int] = []
+        texts: set[str] = set()
+        for i in block:  # nothing shown twice, within the block too
+            text = " ".join(rows[i]["text"].split())
+            if text in seen_text or text in texts:
+                continue
+            if not any(_overlap(rows[i], rows[j]) for j in (*chosen, *kept)):
+                kept.append(i)
+                texts.add(text)
+        block = kept
         cost = sum(len(_own(rows[i]).split()) for i in block)
         if not block or (chosen and words + cost > cfg.words):
             continue
         chosen.update(block)
-        seen_text.update(" ".join(rows[i]["text"].split()) for i in block)
+        seen_text |= texts
         words += cost
     topical = {i: relevance(question, query_vector, rows[i], cfg) for i in chosen}
     return _numbered(rows, scores, chosen, topical)

@@ -136,15 +136,15 @@ class SupportEnforcer:
         when none is. Each clause may rest on another article: "The New York Times reported
         X, while The Wall Street Journal reported Y" is two claims, and no one sentence
         states both."""
-        parts = clauses(sentence.text) if self.embed is not None else []
+        parts = clauses(sentence.claim()) if self.embed is not None else []
+        judged = [claim for _, claim in parts]
+        if any(len(content_words(c)) < self.cfg.min_fact_words for c in judged):
+            return []  # a list ("Rubio, Vance, and Witkoff"), not statements
         if not parts or not evidence:
             return []
-        judged = [claim for _, claim in parts]
         similarity = support_matrix(judged, evidence, self.embed)  # type: ignore[arg-type]
         kept = []
         for i, (part, claim) in enumerate(parts):
-            if len(content_words(claim)) < self.cfg.min_fact_words:
-                continue
             ranked = [int(j) + 1 for j in np.argsort(-similarity[i])]
             for n in ranked[: self.cfg.alternatives + 1]:
                 if similarity[i, n - 1] < self.cfg.recite_min:
@@ -172,7 +172,8 @@ class SupportEnforcer:
         number, date or name it gives for what the question asks ("Lindsey Graham", "2:30")
         and every quotation of three words or more it gives ("No way out!"), verbatim and
         cited; None when the setting is off, the claim gives none of these, or no sentence at
-        least `pool_min` similar holds them all (any sentence, when what it gives are numbers).
+        least `pool_min` similar holds them all (any sentence, when what it gives are numbers of
+        three digits or more).
         The model picked the answer, and the sentence that states it is shown instead of the
         model's wording of it."""
         if not self.cfg.anchored:
@@ -181,8 +182,13 @@ class SupportEnforcer:
         quotes = quotations(sentence.claim(), self.question)
         if not items and not quotes:
             return None
-        # digits are specific enough alone: "2:30 am." shares no other word with the claim
-        numeric = bool(items) and all(any(c.isdigit() for c in w) for w in items)
+        # three digits or more are specific enough alone: "2:30 am." shares no other word
+        # with the claim; a lone "2" is not
+        numeric = (
+            bool(items)
+            and all(any(c.isdigit() for c in w) for w in items)
+            and sum(c.isdigit() for w in items for c in w) >= 3
+        )
         for n in ranked:
             if similarity[n - 1] < self.cfg.pool_min and not numeric:
                 break

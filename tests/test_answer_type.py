@@ -13,6 +13,7 @@ from rag.answer_type import DATE, NAME, NUMBER, expected_type, gives_what_was_as
         ("What is the dollar value of the minerals agreement?", NUMBER),
         ("How long did the phone call last?", NUMBER),
         ("What time was it when Rosenberg got lost in the Kremlin?", NUMBER),
+        ("At what time of year do the talks resume?", None),
         ("On what date is the second round of talks scheduled?", DATE),
         ("Which year did the war begin?", DATE),
         ("What is the name of the Pope who offered to host the talks?", NAME),

@@ -423,5 +423,11 @@ def test_evidence_never_shows_the_same_article_text_twice():
         for s, e in spans
     ]  # fmt: skip
     shown = [e.text for e in choose_evidence("Where is he lost?", vector, rows, EvidenceSettings())]
+    # one of the two rows that share "I am lost.", never both
     assert len(shown) == 2 and shown[-1] == text[31:]
     assert shown[0] in (text[0:10], text[0:30])
+    # within one block too: two sentences of one quotation are shown once
+    wide = EvidenceSettings(block_sentences=3, block_margin=10.0)
+    rows[1]["start"], rows[1]["text"] = 0, text[0:30]
+    shown = [e.text for e in choose_evidence("Where is he lost?", vector, rows, wide)]
+    assert len(shown) == len(set(shown)) == 2

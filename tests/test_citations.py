@@ -78,6 +78,14 @@ def test_a_quoted_statement_of_several_sentences_is_one_claim_as_in_the_evidence
         ('He told reporters: "Trump spoke warmly. Russia is a partner."', [1]),
         ("Then rain.", [2]),
     ]
+    # markers inside the quotation before its last sentence: a claim per sentence, as before
+    marked = '"Drones hit the city overnight [1]. Air defences shot most down [2]," he said.'
+    first, second = (
+        '"Drones hit the city overnight [1].',
+        'Air defences shot most down [2]," he said.',
+    )
+    assert split_answer(marked) == split_answer(first) + split_answer(second)
+    assert split_answer(marked)[0] == ('"Drones hit the city overnight.', [1])
     unclosed = '"Trump spoke warmly. Russia is a partner [1].'
     assert [c for c, _ in split_answer(unclosed)] == [
         '"Trump spoke warmly.',

@@ -382,6 +382,12 @@ def test_a_rejected_compound_claim_keeps_each_clause_its_own_article_states():
     ]
     assert enforce({}) == []  # neither: dropped, as before
     assert enforce({first: 0.9, second: 0.8}, embed=None) == []  # no embedder: never split
+    # a list is not two statements: "Rubio, Vance," is no claim, so nothing is split
+    listed = CheckedSentence("Rubio, Vance, and Witkoff attended the talks in Istanbul.", [], True)
+    cfg = JudgeSettings(threshold=0.5, alternatives=1, recite_min=0.1, anchored=False)
+    judge = ClaimJudge(TableModel({("Witkoff attended", ""): 0.9}), 0.5)
+    enforcer = SupportEnforcer(judge, cfg, None, "Who attended the talks?", bow_embed)
+    assert enforcer.answer([listed], similarity, evidence) == []
     assert clauses("Trump spoke with Putin, and asked him about the war.") == []
     assert clauses("Rubio, Vance and Witkoff attended.") == []
 
@@ -404,6 +410,9 @@ def test_an_uncited_claim_giving_the_asked_time_is_anchored_to_the_line_that_sta
     assert enforce("What time was it when Rosenberg got lost inside the Kremlin?") == [
         ("2:30 am.", [2])
     ]
+    # a lone digit is not specific enough: "2" is in many sentences
+    two = "The call with Putin lasted 2 hours."
+    assert enforce("How many hours did the call last?", two.replace("2", "2 2")) == []
     # a name is not specific enough alone: below the similarity floor nothing is anchored
     named = "Rosenberg was lost inside the Kremlin with Putin."
     assert enforce("Who was Rosenberg lost inside the Kremlin with?", named) == []
