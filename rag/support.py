@@ -98,36 +98,36 @@ class SupportEnforcer:
 
     def claim(
         self, sentence: CheckedSentence, similarity: np.ndarray, evidence: list[Evidence]
-    ) -> CheckedSentence | list[CheckedSentence] | None:
-        """The claim as it may stay in the answer (re-cited, split or replaced), or None to
-        drop it."""
+    ) -> list[CheckedSentence]:
+        """What of the claim stays in the answer: itself (re-cited), its clauses, or the
+        evidence sentence replacing it; [] drops it."""
         if not sentence.markers and not sentence.factual:
-            return sentence
+            return [sentence]
         ranked = [int(j) + 1 for j in np.argsort(-similarity)]
         if sentence.markers:
             p = self._probability(sentence.claim(), evidence, sentence.markers)
             if self._accepts(p):
-                return replace(sentence, support=dict.fromkeys(sentence.markers, p))
+                return [replace(sentence, support=dict.fromkeys(sentence.markers, p))]
             others = [n for n in ranked if n not in sentence.markers][: self.cfg.alternatives]
             for n in others:
                 if similarity[n - 1] < self.cfg.recite_min:
                     break
                 p = self._probability(sentence.claim(), evidence, [n])
                 if self._accepts(p):
-                    return replace(sentence, markers=[n], support={n: p})
+                    return [replace(sentence, markers=[n], support={n: p})]
         pooled = self._pooled(sentence, similarity, evidence, ranked)
         if pooled is not None:
-            return pooled
+            return [pooled]
         split = self._split(sentence, evidence)
         if split:
             return split
         anchored = self._anchored(sentence, similarity, evidence, ranked)
         if anchored is not None:  # before plain replacement: it keeps what was asked for
-            return anchored
+            return [anchored]
         best = ranked[0] if ranked else None
         if sentence.markers and best is not None and similarity[best - 1] >= self.cfg.replace_min:
-            return quoted(evidence[best - 1], best)
-        return None
+            return [quoted(evidence[best - 1], best)]
+        return []
 
     def _split(self, sentence: CheckedSentence, evidence: list[Evidence]) -> list[CheckedSentence]:
         """A rejected compound claim as its clauses, each judged on its own against its most
@@ -136,12 +136,10 @@ class SupportEnforcer:
         when none is. Each clause may rest on another article: "The New York Times reported
         X, while The Wall Street Journal reported Y" is two claims, and no one sentence
         states both."""
-        parts = clauses(sentence.claim()) if self.embed is not None else []
+        parts = clauses(sentence.claim()) if self.embed is not None and evidence else []
         judged = [claim for _, claim in parts]
-        if any(len(content_words(c)) < self.cfg.min_fact_words for c in judged):
-            return []  # a list ("Rubio, Vance, and Witkoff"), not statements
-        if not parts or not evidence:
-            return []
+        if not parts or any(len(content_words(c)) < self.cfg.min_fact_words for c in judged):
+            return []  # one statement, or a list ("Rubio, Vance, and Witkoff")
         similarity = support_matrix(judged, evidence, self.embed)  # type: ignore[arg-type]
         kept = []
         for i, (part, claim) in enumerate(parts):
@@ -232,10 +230,8 @@ class SupportEnforcer:
         kept: list[CheckedSentence] = []
         try:
             for i, sentence in enumerate(checked):
-                result = self.claim(sentence, similarity[i], evidence)
-                results = result if isinstance(result, list) else [result]
-                for one in results:
-                    if one is not None and all(k.text != one.text for k in kept):
+                for one in self.claim(sentence, similarity[i], evidence):
+                    if all(k.text != one.text for k in kept):
                         kept.append(one)
         except RagError as exc:
             log.warning("The claim judge failed (%s); keeping the similarity check only.", exc)
