@@ -58,7 +58,8 @@ def _claim_sentences(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     for start, end in statements(text, sentences):
         inside = [(s, e) for s, e in sentences if start <= s and e <= end]
-        if len(inside) > 1 and MARKER.search(text, start, inside[-1][0]):
+        lead = _MARKER_GROUP.match(text, start)  # markers opening it close the claim before
+        if len(inside) > 1 and MARKER.search(text, lead.end() if lead else start, inside[-1][0]):
             spans.extend(inside)
         else:
             spans.append((start, end))

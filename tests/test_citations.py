@@ -86,6 +86,12 @@ def test_a_quoted_statement_of_several_sentences_is_one_claim_as_in_the_evidence
     )
     assert split_answer(marked) == split_answer(first) + split_answer(second)
     assert split_answer(marked)[0] == ('"Drones hit the city overnight.', [1])
+    # markers opening the quotation close the claim before it (the extractive answer's form)
+    led = 'Snegovaya doubts it. [1] "Sanctions bite. They work," she said. [2]'
+    assert split_answer(led) == [
+        ("Snegovaya doubts it.", [1]),
+        ('"Sanctions bite. They work," she said.', [2]),
+    ]
     unclosed = '"Trump spoke warmly. Russia is a partner [1].'
     assert [c for c, _ in split_answer(unclosed)] == [
         '"Trump spoke warmly.',
