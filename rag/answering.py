@@ -40,6 +40,7 @@ from rag.grounding import adds_grounded_content, says_not_covered
 from rag.judge import ClaimJudge
 from rag.multi_article import other_reports
 from rag.prompts import ANSWER_SYSTEM, ANSWER_USER, NOT_IN_SOURCES, REFUSAL_TEXT
+from rag.quoted import Spot, quotation_spot, quoted_answer
 from rag.redaction import redact, redact_stream
 from rag.support import SupportEnforcer
 from rag.timewindow import without_window_phrases
@@ -251,10 +252,26 @@ class AnswerChain:
             raw = yield from self._generate(generator, run)
         if generator is None or run.backend.startswith("none"):
             text, citations = self._extractive(run)
+            spot = self._quotation(run, citations)
+            if spot is not None:
+                run.evidence = spot.sentences(self.engine.embed_model.embed)
+                text, citations = quoted_answer(run.evidence)
             yield ("\n\n" if raw else "") + text
             yield run.answer(text, self.asked_for(run, text, citations))
             return
         text, citations = self._drafted(raw, generator, run)
+        spot = self._quotation(run, citations)
+        if spot is not None:
+            yield "\n\n"
+            run.evidence, run.refusal = [spot.evidence], ""
+            with run.stage("quotation_look"):
+                raw = yield from self._generate(generator, run)
+            text, citations = self._drafted(raw, generator, run) if raw.strip() else ("", [])
+            if not citations and run.refusal != "not-in-sources":
+                run.evidence = spot.sentences(self.engine.embed_model.embed)
+                text, citations = quoted_answer(run.evidence)  # the quotation with its speaker
+            yield run.answer(text, self.asked_for(run, text, citations))
+            return
         looks = self.settings.judge.second_look
         if not citations and looks and run.refusal in SECOND_LOOK_REFUSALS:
             run.evidence = closest_evidence(run.evidence, looks)
@@ -319,6 +336,15 @@ class AnswerChain:
             run.refusal = "restates-question"
             citations = []
         return text, citations
+
+    def _quotation(self, run: _Run, citations: list[Citation]) -> Spot | None:
+        """The quotation the question quotes, with its speaker, when the answer cites none of it
+        beyond the quoted words (rag/quoted.py); None otherwise or when turned off."""
+        if not self.settings.judge.quotation_look:
+            return None
+        embed = self.engine.embed_model.embed
+        spot = quotation_spot(run.query, run.passages, self.engine.article_text, embed)
+        return None if spot is None or spot.cited_by(citations) else spot
 
     def _extractive(self, run: _Run) -> tuple[str, list[Citation]]:
         """The extractive answer over the run's evidence: its best sentences, verbatim."""

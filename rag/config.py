@@ -137,6 +137,12 @@ class JudgeSettings(BaseModel):
         description="When no claim of the model's answer holds (or it says NOT IN SOURCES), "
         "ask once more showing only this many best evidence sentences (0: off).",
     )
+    quotation_look: bool = Field(
+        True,
+        description="When the question quotes an article (4+ words) and the answer cites "
+        "nothing of that quotation, ask once more showing only the quotation with its speaker, "
+        "and quote it verbatim if no claim then holds (rag/quoted.py).",
+    )
     extractive_fallback: bool = Field(
         False,
         description="When no claim of the model is cited or accepted, answer with the evidence "

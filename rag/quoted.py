@@ -1,0 +1,200 @@
+"""A question that quotes an article is answered from the place it quotes.
+
+"Who said "This is not our war. It is Joe Biden's war""? "Which newspaper told European leaders
+to "breathe in the smell of the new world order""? The answer stands next to the quoted words:
+the speaker introduces a quotation ("... had this message to European leaders:"), closes it ("...
+anymore,'" Vance said bluntly") or frames it ("Senator John Cornyn posted on X, saying: "..."").
+The evidence step cuts articles into sentences, so the quoted words and their speaker can land in
+different numbered excerpts, and the 1.5B model then names someone from another one (issue 10:
+q022, q036, q071). `quotation_spot` finds the quoted words in the retrieved articles and returns
+the whole quotation with its speaker as one evidence excerpt: the paragraph holding the words,
+with the paragraphs the quotation runs over and the line that introduces it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from index.chunking import split_sentences
+from rag.errors import RagError
+from rag.evidence import Evidence
+from rag.types import Citation, Passage
+
+MIN_WORDS = 4  # a shorter quotation ("crazy", "the main thing") is a phrase, not a place
+MATCH_SHARE = 0.6  # the share of the quotation's words an article must hold as one run
+OPENING = '“"«„'
+CLOSING = '”"»'
+MAX_PARAGRAPHS = 5  # the quotation's paragraphs and its introducing line, at most
+MAX_WORDS = 160  # above this, the sentences around the quoted words only
+
+_QUOTED = re.compile(r"[\"“„«]([^\"“”„«»]+)[\"“”»]")
+_WORD = re.compile(r"\w+")
+_LINE = re.compile(r"[^\S\n]*(\S(?:[^\n]*\S)?)")
+
+
+def question_quotation(question: str) -> str | None:
+    """The longest quotation of at least MIN_WORDS words in `question`, or None."""
+    quotes = [q for q in _QUOTED.findall(question) if len(_WORD.findall(q)) >= MIN_WORDS]
+    return max(quotes, key=len) if quotes else None
+
+
+def find_words(quotation: str, text: str) -> tuple[int, int, int] | None:
+    """(words matched, start, end) of the longest run of `quotation`'s words in `text`, when it
+    holds at least MIN_WORDS words and MATCH_SHARE of the quotation; case, punctuation and
+    apostrophes ("Biden’s" / "Biden's") do not count."""
+    wanted = [w.lower() for w in _WORD.findall(quotation)]
+    found = list(_WORD.finditer(text))
+    matcher = difflib.SequenceMatcher(
+        None, [m.group().lower() for m in found], wanted, autojunk=False
+    )
+    run = matcher.find_longest_match(0, len(found), 0, len(wanted))
+    if run.size < max(MIN_WORDS, math.ceil(MATCH_SHARE * len(wanted))):
+        return None
+    return run.size, found[run.a].start(), found[run.a + run.size - 1].end()
+
+
+def _paragraphs(text: str) -> list[tuple[int, int]]:
+    """Each non-blank line's span, stripped: news text puts one paragraph on a line."""
+    return [m.span(1) for m in _LINE.finditer(text)]
+
+
+def quotation_extent(text: str, start: int, end: int) -> tuple[int, int]:
+    """The article span of the quotation holding text[start:end], with its speaker: its
+    paragraph; the paragraphs before it while each opens with a quotation mark (a quotation
+    running over paragraphs reopens each one), and the line that introduces them; the paragraphs
+    after it until one closes the quotation. Above MAX_WORDS words, within the paragraph: the
+    sentence before the quoted words through the one that closes the quotation (where "...,'"
+    Vance said" names the speaker) and, when that sentence ends on the closing mark, the next
+    one; or through the one after them."""
+    paragraphs = _paragraphs(text)
+    at = next((i for i, (a, b) in enumerate(paragraphs) if a <= start < b), None)
+    if at is None:
+        return start, end
+    first = last = at
+    while first > 0 and at - first < MAX_PARAGRAPHS - 1 and text[paragraphs[first][0]] in OPENING:
+        first -= 1
+    tail = text[end : paragraphs[at][1]]
+    while (
+        not any(c in tail for c in CLOSING)
+        and last + 1 < len(paragraphs)
+        and last - first < MAX_PARAGRAPHS - 1
+    ):
+        last += 1
+        tail = text[paragraphs[last][0] : paragraphs[last][1]]
+    span = paragraphs[first][0], paragraphs[last][1]
+    if len(text[span[0] : span[1]].split()) <= MAX_WORDS:
+        return span
+    sentences = split_sentences(text, *paragraphs[at])
+    inside = [i for i, (a, b) in enumerate(sentences) if b > start and a < end]
+    closes = (
+        i
+        for i in range(inside[-1], len(sentences))
+        if any(c in text[max(end, sentences[i][0]) : sentences[i][1]] for c in CLOSING)
+    )
+    lo = max(0, inside[0] - 1)
+    hi = next(closes, min(len(sentences) - 1, inside[-1] + 1))
+    if text[sentences[hi][1] - 1] in CLOSING and hi + 1 < len(sentences):
+        hi += 1  # '... We tried."' ends the sentence; 'Vance said.' follows it
+    return sentences[lo][0], sentences[hi][1]
+
+
+@dataclass(frozen=True)
+class Spot:
+    """The quotation with its speaker, as one evidence excerpt numbered 1, and the article span
+    of the quoted words within their quotation marks."""
+
+    evidence: Evidence
+    words: tuple[int, int]
+
+    def cited_by(self, citations: Iterable[Citation]) -> bool:
+        """True when a citation quotes the spot beyond the quoted words in their marks (where the
+        speaker is), or the spot is no more than those and a citation quotes them."""
+        spot, (start, end) = self.evidence, self.words
+        alone = spot.start >= start and spot.end <= end
+        return any(
+            c.source == spot.source
+            and c.start < spot.end
+            and c.end > spot.start
+            and (alone or c.start < start or c.end > end)
+            for c in citations
+        )
+
+    def sentences(self, embed: Callable[[list[str]], np.ndarray]) -> list[Evidence]:
+        """The spot's sentences, each its own evidence excerpt numbered from 1 in article order
+        (what an answer that quotes the spot verbatim cites, sentence by sentence)."""
+        spot = self.evidence
+        spans = split_sentences(spot.text)
+        vectors = embed([" ".join(spot.text[a:b].split()) for a, b in spans])
+        return [
+            replace(
+                spot,
+                number=n,
+                text=spot.text[a:b],
+                start=spot.start + a,
+                end=spot.start + b,
+                vector=np.asarray(vector, dtype=np.float32),
+            )
+            for n, ((a, b), vector) in enumerate(zip(spans, vectors, strict=True), 1)
+        ]
+
+
+def quoted_answer(sentences: list[Evidence]) -> tuple[str, list[Citation]]:
+    """The answer that quotes `sentences` verbatim, in order, each citing itself."""
+    text = " ".join(f"{' '.join(e.text.split())} [{e.number}]" for e in sentences)
+    return text, [e.citation(e.number) for e in sentences]
+
+
+def quotation_spot(
+    question: str,
+    passages: Iterable[Passage],
+    article_text: Callable[[str], str],
+    embed: Callable[[list[str]], np.ndarray],
+) -> Spot | None:
+    """The quotation `question` quotes, with its speaker, from the retrieved article that holds
+    most of its words; None when the question quotes nothing of MIN_WORDS words or no retrieved
+    article holds it."""
+    quotation = question_quotation(question)
+    if quotation is None:
+        return None
+    best: tuple[int, Passage, str, int, int] | None = None
+    seen: set[str] = set()
+    for passage in passages:  # best-ranked first: a tie keeps the better-ranked article
+        if passage.source in seen:
+            continue
+        seen.add(passage.source)
+        try:
+            text = article_text(passage.source)
+        except RagError:
+            continue
+        found = find_words(quotation, text)
+        if found and (best is None or found[0] > best[0]):
+            best = (found[0], passage, text, found[1], found[2])
+    if best is None:
+        return None
+    _, passage, text, said_start, said_end = best
+    start, end = quotation_extent(text, said_start, said_end)
+    quote = text[start:end]
+    evidence = Evidence(
+        1, passage.source, passage.title, quote, start, end, 1.0,
+        np.asarray(embed([" ".join(quote.split())])[0], dtype=np.float32),
+        outlet=passage.outlet, date=passage.date, url=passage.url, also_in=passage.also_in,
+        relevance=1.0,
+    )  # fmt: skip
+    return Spot(evidence, _within_marks(text, said_start, said_end))
+
+
+def _within_marks(text: str, start: int, end: int) -> tuple[int, int]:
+    """text[start:end] widened to the quotation marks around it within its sentences (to the
+    sentences' ends where a mark is not in them): the quoted words, without who said them."""
+    sentences = split_sentences(text)
+    first = next(((a, b) for a, b in sentences if a <= start < b), (start, end))
+    last = next(((a, b) for a, b in sentences if a < end <= b), (start, end))
+    opening = max(text.rfind(c, first[0], start) for c in OPENING)
+    closing = [i for i in (text.find(c, end, last[1]) for c in CLOSING) if i >= 0]
+    return (opening if opening >= 0 else first[0]), (min(closing) + 1 if closing else last[1])
