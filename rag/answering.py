@@ -40,7 +40,7 @@ from rag.grounding import adds_grounded_content, says_not_covered
 from rag.judge import ClaimJudge
 from rag.multi_article import other_reports
 from rag.prompts import ANSWER_SYSTEM, ANSWER_USER, NOT_IN_SOURCES, REFUSAL_TEXT
-from rag.quoted import Spot, quotation_spot, quoted_answer
+from rag.quoted import Spot, question_quotation, quotation_spots, quoted_answer
 from rag.redaction import redact, redact_stream
 from rag.support import SupportEnforcer
 from rag.timewindow import without_window_phrases
@@ -252,7 +252,7 @@ class AnswerChain:
             raw = yield from self._generate(generator, run)
         if generator is None or run.backend.startswith("none"):
             text, citations = self._extractive(run)
-            spot = self._quotation(run, citations)
+            spot = self._quotation(question, run, citations)
             if spot is not None:
                 run.evidence = spot.sentences(self.engine.embed_model.embed)
                 text, citations = quoted_answer(run.evidence)
@@ -260,10 +260,10 @@ class AnswerChain:
             yield run.answer(text, self.asked_for(run, text, citations))
             return
         text, citations = self._drafted(raw, generator, run)
-        spot = self._quotation(run, citations)
+        spot = self._quotation(question, run, citations)
         if spot is not None:
             yield "\n\n"
-            run.evidence, run.refusal = [spot.evidence], ""
+            run.evidence, run.refusal = [spot.evidence(self.engine.embed_model.embed)], ""
             with run.stage("quotation_look"):
                 raw = yield from self._generate(generator, run)
             text, citations = self._drafted(raw, generator, run) if raw.strip() else ("", [])
@@ -337,14 +337,18 @@ class AnswerChain:
             citations = []
         return text, citations
 
-    def _quotation(self, run: _Run, citations: list[Citation]) -> Spot | None:
-        """The quotation the question quotes, with its speaker, when the answer cites none of it
-        beyond the quoted words (rag/quoted.py); None otherwise or when turned off."""
+    def _quotation(self, question: str, run: _Run, citations: list[Citation]) -> Spot | None:
+        """The place the question quotes, with its speaker, when the answer cites none of it
+        beyond the quoted words in any retrieved article that holds them (rag/quoted.py); None
+        otherwise or when turned off. The quotation is read from the question as asked (a
+        condensed follow-up also holds the question before it), else from the condensed one."""
         if not self.settings.judge.quotation_look:
             return None
-        embed = self.engine.embed_model.embed
-        spot = quotation_spot(run.query, run.passages, self.engine.article_text, embed)
-        return None if spot is None or spot.cited_by(citations) else spot
+        asked = question if question_quotation(question) else run.query
+        spots = quotation_spots(asked, run.passages, self.engine.article_text)
+        if not spots or any(spot.cited_by(citations) for spot in spots):
+            return None
+        return spots[0]
 
     def _extractive(self, run: _Run) -> tuple[str, list[Citation]]:
         """The extractive answer over the run's evidence: its best sentences, verbatim."""

@@ -6,7 +6,7 @@ the speaker introduces a quotation ("... had this message to European leaders:")
 anymore,'" Vance said bluntly") or frames it ("Senator John Cornyn posted on X, saying: "..."").
 The evidence step cuts articles into sentences, so the quoted words and their speaker can land in
 different numbered excerpts, and the 1.5B model then names someone from another one (issue 10:
-q022, q036, q071). `quotation_spot` finds the quoted words in the retrieved articles and returns
+q022, q036, q071). `quotation_spots` finds the quoted words in the retrieved articles and returns
 the whole quotation with its speaker as one evidence excerpt: the paragraph holding the words,
 with the paragraphs the quotation runs over and the line that introduces it.
 """
@@ -17,7 +17,7 @@ import difflib
 import math
 import re
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -64,21 +64,33 @@ def _paragraphs(text: str) -> list[tuple[int, int]]:
     return [m.span(1) for m in _LINE.finditer(text)]
 
 
+def _opens(paragraph: str) -> bool:
+    """True when the paragraph opens a quotation that it does not close."""
+    return paragraph[0] in OPENING and not any(c in paragraph[1:] for c in CLOSING)
+
+
 def quotation_extent(text: str, start: int, end: int) -> tuple[int, int]:
     """The article span of the quotation holding text[start:end], with its speaker: its
-    paragraph; the paragraphs before it while each opens with a quotation mark (a quotation
-    running over paragraphs reopens each one), and the line that introduces them; the paragraphs
-    after it until one closes the quotation. Above MAX_WORDS words, within the paragraph: the
-    sentence before the quoted words through the one that closes the quotation (where "...,'"
-    Vance said" names the speaker) and, when that sentence ends on the closing mark, the next
-    one; or through the one after them."""
+    paragraph; when that opens with a quotation mark, the paragraphs before it that open one and
+    leave it open (a quotation running over paragraphs reopens each one), and the line before
+    them when it ends with a colon ("... had this message to European leaders:"); the paragraphs
+    after it until one closes the quotation. Above MAX_WORDS words: from that span's start when
+    it holds such paragraphs or line, else from the sentence before the quoted words, through the
+    sentence that closes the quotation (where "...,'" Vance said" names the speaker) and, when
+    that sentence ends on the closing mark, the next one; or through the one after the words."""
     paragraphs = _paragraphs(text)
     at = next((i for i, (a, b) in enumerate(paragraphs) if a <= start < b), None)
     if at is None:
         return start, end
     first = last = at
-    while first > 0 and at - first < MAX_PARAGRAPHS - 1 and text[paragraphs[first][0]] in OPENING:
-        first -= 1
+    if text[paragraphs[at][0]] in OPENING:
+        while first > 0 and at - first < MAX_PARAGRAPHS - 1:
+            before = text[paragraphs[first - 1][0] : paragraphs[first - 1][1]]
+            if not _opens(before) and not before.endswith(":"):
+                break
+            first -= 1
+            if not _opens(before):
+                break
     tail = text[end : paragraphs[at][1]]
     while (
         not any(c in tail for c in CLOSING)
@@ -90,14 +102,14 @@ def quotation_extent(text: str, start: int, end: int) -> tuple[int, int]:
     span = paragraphs[first][0], paragraphs[last][1]
     if len(text[span[0] : span[1]].split()) <= MAX_WORDS:
         return span
-    sentences = split_sentences(text, *paragraphs[at])
+    sentences = split_sentences(text, *span)
     inside = [i for i, (a, b) in enumerate(sentences) if b > start and a < end]
     closes = (
         i
         for i in range(inside[-1], len(sentences))
         if any(c in text[max(end, sentences[i][0]) : sentences[i][1]] for c in CLOSING)
     )
-    lo = max(0, inside[0] - 1)
+    lo = 0 if first < at else max(0, inside[0] - 1)
     hi = next(closes, min(len(sentences) - 1, inside[-1] + 1))
     if text[sentences[hi][1] - 1] in CLOSING and hi + 1 < len(sentences):
         hi += 1  # '... We tried."' ends the sentence; 'Vance said.' follows it
@@ -106,42 +118,48 @@ def quotation_extent(text: str, start: int, end: int) -> tuple[int, int]:
 
 @dataclass(frozen=True)
 class Spot:
-    """The quotation with its speaker, as one evidence excerpt numbered 1, and the article span
-    of the quoted words within their quotation marks."""
+    """A quotation with its speaker: article text[start:end] of `passage`'s article, and the
+    span of the quoted words within their quotation marks."""
 
-    evidence: Evidence
+    passage: Passage
+    text: str
+    start: int
+    end: int
     words: tuple[int, int]
 
     def cited_by(self, citations: Iterable[Citation]) -> bool:
-        """True when a citation quotes the spot beyond the quoted words in their marks (where the
-        speaker is), or the spot is no more than those and a citation quotes them."""
-        spot, (start, end) = self.evidence, self.words
-        alone = spot.start >= start and spot.end <= end
+        """True when a citation quotes the spot beyond the quoted words in their marks (where
+        the speaker is)."""
+        start, end = self.words
         return any(
-            c.source == spot.source
-            and c.start < spot.end
-            and c.end > spot.start
-            and (alone or c.start < start or c.end > end)
+            c.source == self.passage.source
+            and c.start < self.end
+            and c.end > self.start
+            and (c.start < start or c.end > end)
             for c in citations
         )
+
+    def evidence(self, embed: Callable[[list[str]], np.ndarray]) -> Evidence:
+        """The spot as one evidence excerpt numbered 1 (what the model is shown)."""
+        return self._excerpt(1, self.start, self.end, embed([" ".join(self.text.split())])[0])
 
     def sentences(self, embed: Callable[[list[str]], np.ndarray]) -> list[Evidence]:
         """The spot's sentences, each its own evidence excerpt numbered from 1 in article order
         (what an answer that quotes the spot verbatim cites, sentence by sentence)."""
-        spot = self.evidence
-        spans = split_sentences(spot.text)
-        vectors = embed([" ".join(spot.text[a:b].split()) for a, b in spans])
+        spans = split_sentences(self.text)
+        vectors = embed([" ".join(self.text[a:b].split()) for a, b in spans])
         return [
-            replace(
-                spot,
-                number=n,
-                text=spot.text[a:b],
-                start=spot.start + a,
-                end=spot.start + b,
-                vector=np.asarray(vector, dtype=np.float32),
-            )
+            self._excerpt(n, self.start + a, self.start + b, vector)
             for n, ((a, b), vector) in enumerate(zip(spans, vectors, strict=True), 1)
         ]
+
+    def _excerpt(self, number: int, start: int, end: int, vector: np.ndarray) -> Evidence:
+        p = self.passage
+        return Evidence(
+            number, p.source, p.title, self.text[start - self.start : end - self.start], start,
+            end, 1.0, np.asarray(vector, dtype=np.float32), outlet=p.outlet, date=p.date,
+            url=p.url, also_in=p.also_in, relevance=1.0,
+        )  # fmt: skip
 
 
 def quoted_answer(sentences: list[Evidence]) -> tuple[str, list[Citation]]:
@@ -150,21 +168,19 @@ def quoted_answer(sentences: list[Evidence]) -> tuple[str, list[Citation]]:
     return text, [e.citation(e.number) for e in sentences]
 
 
-def quotation_spot(
-    question: str,
-    passages: Iterable[Passage],
-    article_text: Callable[[str], str],
-    embed: Callable[[list[str]], np.ndarray],
-) -> Spot | None:
-    """The quotation `question` quotes, with its speaker, from the retrieved article that holds
-    most of its words; None when the question quotes nothing of MIN_WORDS words or no retrieved
-    article holds it."""
+def quotation_spots(
+    question: str, passages: Iterable[Passage], article_text: Callable[[str], str]
+) -> list[Spot]:
+    """The quotation `question` quotes, with its speaker, in each retrieved article that holds
+    it, the article holding most of its words first (a tie: the better-ranked one); [] when the
+    question quotes nothing of MIN_WORDS words. A place that is nothing but the quoted words
+    (no speaker beside them) is left out."""
     quotation = question_quotation(question)
     if quotation is None:
-        return None
-    best: tuple[int, Passage, str, int, int] | None = None
+        return []
+    found: list[tuple[int, Spot]] = []
     seen: set[str] = set()
-    for passage in passages:  # best-ranked first: a tie keeps the better-ranked article
+    for passage in passages:
         if passage.source in seen:
             continue
         seen.add(passage.source)
@@ -172,21 +188,15 @@ def quotation_spot(
             text = article_text(passage.source)
         except RagError:
             continue
-        found = find_words(quotation, text)
-        if found and (best is None or found[0] > best[0]):
-            best = (found[0], passage, text, found[1], found[2])
-    if best is None:
-        return None
-    _, passage, text, said_start, said_end = best
-    start, end = quotation_extent(text, said_start, said_end)
-    quote = text[start:end]
-    evidence = Evidence(
-        1, passage.source, passage.title, quote, start, end, 1.0,
-        np.asarray(embed([" ".join(quote.split())])[0], dtype=np.float32),
-        outlet=passage.outlet, date=passage.date, url=passage.url, also_in=passage.also_in,
-        relevance=1.0,
-    )  # fmt: skip
-    return Spot(evidence, _within_marks(text, said_start, said_end))
+        match = find_words(quotation, text)
+        if match is None:
+            continue
+        size, said_start, said_end = match
+        start, end = quotation_extent(text, said_start, said_end)
+        words = _within_marks(text, said_start, said_end)
+        if start < words[0] or end > words[1]:
+            found.append((size, Spot(passage, text[start:end], start, end, words)))
+    return [spot for _, spot in sorted(found, key=lambda f: -f[0])]
 
 
 def _within_marks(text: str, start: int, end: int) -> tuple[int, int]:

@@ -8,7 +8,7 @@ import pytest
 import rag
 from rag.answering import AnswerChain
 from rag.prompts import NOT_IN_SOURCES
-from rag.quoted import find_words, question_quotation, quotation_extent, quotation_spot
+from rag.quoted import find_words, question_quotation, quotation_extent, quotation_spots
 from rag.types import Citation, Passage
 from tests.fakes import HashingEmbedding, ScriptedGenerator, engine_like, use
 from tests.helpers import assert_citations_valid
@@ -51,8 +51,7 @@ def test_a_quotation_closing_in_a_later_paragraph_takes_the_speaker_there():
     text = "Before.\n\n“We will try to end it.\n\n“It was worth trying,” Vance said.\n\nAfter."
     _, start, end = find_words("We will try to end it", text)
     a, b = quotation_extent(text, start, end)
-    # The line before a paragraph that opens with a quotation mark may introduce it: kept too.
-    assert text[a:b] == "Before.\n\n“We will try to end it.\n\n“It was worth trying,” Vance said."
+    assert text[a:b] == "“We will try to end it.\n\n“It was worth trying,” Vance said."
 
 
 def test_in_a_long_paragraph_it_runs_from_the_sentence_before_to_the_one_that_closes():
@@ -69,20 +68,40 @@ def test_in_a_long_paragraph_it_runs_from_the_sentence_before_to_the_one_that_cl
     )
 
 
-def test_the_spot_comes_from_the_retrieved_article_holding_the_quotation():
+def test_the_spot_comes_from_the_retrieved_articles_holding_the_quotation():
     articles = {
         "a.txt": "Nothing quoted here.\nThe smell of coffee.",
         "b.txt": "Pravda wrote:\n“Breathe in the smell of the new world order.”",
+        "c.txt": "Izvestia quoted it: “the smell of the new world order”, it said.",
+        "d.txt": "“Breathe in the smell of the new world order.”",  # no speaker beside it
     }
     passages = [Passage(name, name, "", 1.0, 0, 5) for name in articles]
     embed = HashingEmbedding().embed
-    found = quotation_spot(NEWSPAPER, passages, articles.__getitem__, embed)
-    assert found is not None
-    spot = found.evidence
-    assert spot is not None and spot.source == "b.txt" and spot.number == 1
+    spots = quotation_spots(NEWSPAPER, passages, articles.__getitem__)
+    assert [s.passage.source for s in spots] == ["b.txt", "c.txt"]  # most words first
+    spot = spots[0].evidence(embed)
+    assert spot.source == "b.txt" and spot.number == 1
     assert articles["b.txt"][spot.start : spot.end] == spot.text and "Pravda" in spot.text
-    assert spot.vector.shape == (256,) and np.isclose(spot.relevance, 1.0)
-    assert quotation_spot("Who wrote about the new world order?", passages, dict.get, embed) is None
+    assert spot.vector.shape == embed(["x"])[0].shape and np.isclose(spot.relevance, 1.0)
+    assert quotation_spots("Who wrote about the new world order?", passages, dict.get) == []
+
+
+def test_a_quotation_closed_by_another_speaker_before_it_is_not_pulled_in():
+    text = (
+        "Leaders spoke.\n“We must act now,” Biden said.\n“Europe must pay its share,” Macron "
+        "said.\n“This is not our war at all,” Trump replied."
+    )
+    _, start, end = find_words("This is not our war at all", text)
+    a, b = quotation_extent(text, start, end)
+    assert text[a:b] == "“This is not our war at all,” Trump replied."
+
+
+def test_a_long_quotation_keeps_the_line_that_introduces_it():
+    filler = " ".join(f"We said thing number {n}." for n in range(40))
+    text = f"Vance had this message for Europe:\n“{filler} This is not our war at all.”\nAfter."
+    _, start, end = find_words("This is not our war at all", text)
+    a, b = quotation_extent(text, start, end)
+    assert text[a:b].startswith("Vance had this message") and text[a:b].endswith("at all.”")
 
 
 def test_an_answer_citing_elsewhere_gets_a_look_at_the_quotation_with_its_speaker(api_engine):
@@ -151,14 +170,25 @@ def _citation(source: str, start: int, end: int) -> Citation:
 def test_only_a_citation_reaching_the_speaker_cites_the_spot():
     articles = {"b.txt": "Pravda wrote:\n“Breathe in the smell of the new world order.”"}
     passages = [Passage("b.txt", "b", "", 1.0, 0, 5)]
-    embed = HashingEmbedding().embed
-    found = quotation_spot(NEWSPAPER, passages, articles.__getitem__, embed)
-    assert found is not None and found.words == (14, len(articles["b.txt"]))
+    (found,) = quotation_spots(NEWSPAPER, passages, articles.__getitem__)
+    assert found.words == (14, len(articles["b.txt"]))
     assert not found.cited_by([_citation("b.txt", 14, 60)])  # the quoted words alone
     assert found.cited_by([_citation("b.txt", 0, 13)])  # the line naming the speaker
     assert not found.cited_by([_citation("a.txt", 0, 13)])
     one = "Senator Cornyn posted on X: “Breathe in the smell of the new world order.” Then."
-    alone = quotation_spot(NEWSPAPER, passages, {"b.txt": one}.__getitem__, embed)
-    assert alone is not None and alone.words == (28, 74)
+    (alone,) = quotation_spots(NEWSPAPER, passages, {"b.txt": one}.__getitem__)
+    assert alone.words == (28, 74)
     assert alone.cited_by([_citation("b.txt", 0, 74)])  # the sentence naming the speaker
     assert not alone.cited_by([_citation("b.txt", 28, 74)])
+
+
+def test_a_follow_up_looks_for_its_own_quotation_not_the_one_before(chain):
+    """The condensed follow-up also holds the question before it, whose quotation is longer."""
+    use(chain, None)
+    history = [
+        {"role": "user", "content": 'Who wrote on X that "Putin does not respect the goodwill '
+         'of the United States and the president"?'},
+        {"role": "assistant", "content": "Senator John Cornyn [1]."},
+    ]  # fmt: skip
+    answer = rag.ask(NEWSPAPER, history=history)
+    assert answer.text.startswith("Ultra Pro-Kremlin Komsomolskaya Pravda had this message")
