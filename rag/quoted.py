@@ -144,9 +144,17 @@ class Spot:
         return self._excerpt(1, self.start, self.end, embed([" ".join(self.text.split())])[0])
 
     def sentences(self, embed: Callable[[list[str]], np.ndarray]) -> list[Evidence]:
-        """The spot's sentences, each its own evidence excerpt numbered from 1 in article order
-        (what an answer that quotes the spot verbatim cites, sentence by sentence)."""
+        """What an answer that quotes the spot verbatim cites, sentence by sentence: the
+        sentences holding the quoted words, the spot's first sentence when it comes before them
+        (the line that introduces a quotation) and its last when it comes after them (the one
+        that closes it, "...,'" Vance said"), each its own evidence excerpt numbered from 1 in
+        article order."""
         spans = split_sentences(self.text)
+        words = self.words[0] - self.start, self.words[1] - self.start
+        holding = [i for i, (a, b) in enumerate(spans) if b > words[0] and a < words[1]]
+        if holding:
+            keep = {*holding, 0, len(spans) - 1}
+            spans = [spans[i] for i in sorted(keep)]
         vectors = embed([" ".join(self.text[a:b].split()) for a, b in spans])
         return [
             self._excerpt(n, self.start + a, self.start + b, vector)

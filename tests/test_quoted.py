@@ -144,6 +144,7 @@ def test_a_second_draft_with_no_claim_quotes_the_quotation_verbatim(api_engine, 
     assert answer.text.startswith("Ultra Pro-Kremlin Komsomolskaya Pravda had this message")
     assert answer.citations[-1].quote.endswith("new world order.”")
     assert all(f"{c.quote} [{c.marker}]" in answer.text for c in answer.citations)
+    assert "You have been warned" not in answer.text  # the middle of the quotation
     assert_citations_valid(answer, api_engine.settings.corpus)
 
 
