@@ -188,14 +188,40 @@ def _numbers(text: str, spelled: bool = True) -> set[str]:
     return found | {str(i) for i, name in enumerate(_NUMBER_NAMES) if name in words}
 
 
+_ORDINAL_NAMES = (
+    "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
+)  # fmt: skip
+_ORDINAL = re.compile(
+    r"(?<!\ba )(?<!\bper )\b(" + "|".join(_ORDINAL_NAMES) + r")\b|\b([2-9]|10)(?:nd|rd|th)\b",
+    re.IGNORECASE,
+)
+
+
+_SUFFIX = {2: "nd", 3: "rd"}
+
+
+def _ordinals(text: str) -> set[str]:
+    """The ordinals from second to tenth `text` writes, in words or as "2nd".."10th", each as
+    "2nd".."10th" ("a second" and "per second" are time, not an ordinal)."""
+    found = set()
+    for match in _ORDINAL.finditer(text):
+        n = _ORDINAL_NAMES.index(match.group(1).lower()) + 2 if match.group(1) else int(match[2])
+        found.add(f"{n}{_SUFFIX.get(n, 'th')}")
+    return found
+
+
 def numbers_missing(question: str, sources: Iterable[str]) -> list[str]:
-    """The numbers the question writes in digits that none of `sources` (the text around each
-    cited quote) holds, in digits or in words; [] when all are there, or when the question has
-    two parts. `sources` is read only when the question states a number."""
-    stated = _numbers(question, spelled=False)
+    """The numbers the question writes in digits, and the ordinals from second to tenth it
+    writes ("the second round"), that none of `sources` (the text around each cited quote)
+    holds, in digits or in words; [] when all are there, or when the question has two parts.
+    `sources` is read only when the question states a number or such an ordinal."""
+    stated = _numbers(question, spelled=False) | _ordinals(question)
     if not stated or _two_parts(question):
         return []
-    held = set().union(*(_numbers(text) for text in sources))
+    held: set[str] = set()
+    for text in sources:
+        ordinals = _ordinals(text)
+        held |= _numbers(text) | ordinals | {o[:-2] for o in ordinals}  # "third" holds "3" too
     return sorted(stated - held)
 
 

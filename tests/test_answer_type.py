@@ -74,6 +74,10 @@ def test_an_answer_holds_a_new_one_of_that_kind(question, answer, kept):
         ("What did the three-day truce of 9 May bring?", ["a truce from the ninth", "nine"], []),
         ("What was held on May 16, and who led it?", ["Medinsky led it."], []),  # two parts
         ("Who met in 2018 or 2019?", ["in 2019", "They met in 2018"], []),  # any quote holds it
+        ("When is the second round of talks?", ["Talks in Istanbul on May 16."], ["2nd"]),
+        ("When is the second round of talks?", ["The 2nd round is on June 2."], []),
+        ("When is the 3rd round of talks?", ["the third round opens"], []),
+        ("What happened in a second?", ["It ended."], []),  # time, not an ordinal
     ],
 )
 def test_a_number_the_question_states_must_stand_near_a_cited_quote(question, around, missing):
