@@ -24,6 +24,10 @@ def test_only_a_quotation_of_four_words_or_more_counts():
     assert question_quotation('Why had Putin gone "crazy"?') is None
     asked = 'Who said "one two" and “This is not our war, it is theirs”?'
     assert question_quotation(asked) == "This is not our war, it is theirs"
+    single = "Who said 'it's Joe Biden’s war, not ours' and ‘we won’t pay for it’?"
+    assert question_quotation(single) == "it's Joe Biden’s war, not ours"
+    assert question_quotation("Who said ‘we won’t pay for it’ in May?") == "we won’t pay for it"
+    assert question_quotation("What is Biden's view on Putin's war aims?") is None
 
 
 def test_the_quoted_words_are_found_whatever_their_case_punctuation_and_apostrophes():
