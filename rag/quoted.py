@@ -47,9 +47,32 @@ def question_quotation(question: str) -> str | None:
     return max(quotes, key=len) if quotes else None
 
 
-def find_words(quotation: str, text: str) -> tuple[int, int, int] | None:
+# "Who warned that Poland and the Baltic states would be the first to suffer ...?": a statement
+# the question attributes, in the article's words or close to them, without quotation marks.
+_STATEMENT = re.compile(
+    r"^\W*(?:who|which \w+(?: \w+)?)\b[^?\"“]*?\b(?:said|says|warned|warns|wrote|writes|claimed"
+    r"|claims|argued|argues|stated|states|declared|insisted|predicted|threatened|promised)\s+"
+    r"that\s+(.+?)\??$",
+    re.IGNORECASE,
+)
+STATEMENT_WORDS = 5  # the least run of a statement's words an article must hold
+STATEMENT_SHARE = 0.25  # and the least share of the statement: it may be reworded around it
+STATEMENT_CONTENT = 3  # words of four letters or more in that run ("by the end of the": none)
+
+
+def question_statement(question: str) -> str | None:
+    """The statement a "who said that ..." question attributes, when it quotes nothing."""
+    if question_quotation(question) is not None or re.search(r"[\"“„«]", question):
+        return None
+    match = _STATEMENT.search(question.strip())
+    return match.group(1) if match else None
+
+
+def find_words(
+    quotation: str, text: str, least: int = MIN_WORDS, share: float = MATCH_SHARE
+) -> tuple[int, int, int] | None:
     """(words matched, start, end) of the longest run of `quotation`'s words in `text`, when it
-    holds at least MIN_WORDS words and MATCH_SHARE of the quotation; case, punctuation and
+    holds at least `least` words and `share` of the quotation; case, punctuation and
     apostrophes ("Biden’s" / "Biden's") do not count."""
     wanted = [w.lower() for w in _WORD.findall(quotation)]
     found = list(_WORD.finditer(text))
@@ -57,7 +80,7 @@ def find_words(quotation: str, text: str) -> tuple[int, int, int] | None:
         None, [m.group().lower() for m in found], wanted, autojunk=False
     )
     run = matcher.find_longest_match(0, len(found), 0, len(wanted))
-    if run.size < max(MIN_WORDS, math.ceil(MATCH_SHARE * len(wanted))):
+    if run.size < max(least, math.ceil(share * len(wanted))):
         return None
     return run.size, found[run.a].start(), found[run.a + run.size - 1].end()
 
@@ -72,7 +95,13 @@ def _opens(paragraph: str) -> bool:
     return paragraph[0] in OPENING and not any(c in paragraph[1:] for c in CLOSING)
 
 
-def quotation_extent(text: str, start: int, end: int) -> tuple[int, int]:
+def _signs(line: str) -> bool:
+    """True for a line that signs the paragraph above it: "Sergei Naryshkin, Head of the Russian
+    Foreign Intelligence Service" (a capital, at most 12 words, no sentence end)."""
+    return line[0].isupper() and len(line.split()) <= 12 and line[-1] not in '.!?:;”"»'
+
+
+def quotation_extent(text: str, start: int, end: int, quoted: bool = True) -> tuple[int, int]:
     """The article span of the quotation holding text[start:end], with its speaker: its
     paragraph; when that opens with a quotation mark, the paragraphs before it that open one and
     leave it open (a quotation running over paragraphs reopens each one), and the line before
@@ -96,12 +125,15 @@ def quotation_extent(text: str, start: int, end: int) -> tuple[int, int]:
                 break
     tail = text[end : paragraphs[at][1]]
     while (
-        not any(c in tail for c in CLOSING)
+        quoted  # a statement ends with its paragraph
+        and not any(c in tail for c in CLOSING)
         and last + 1 < len(paragraphs)
         and last - first < MAX_PARAGRAPHS - 1
     ):
         last += 1
         tail = text[paragraphs[last][0] : paragraphs[last][1]]
+    if last + 1 < len(paragraphs) and _signs(text[slice(*paragraphs[last + 1])]):
+        last += 1
     span = paragraphs[first][0], paragraphs[last][1]
     if len(text[span[0] : span[1]].split()) <= MAX_WORDS:
         return span
@@ -187,7 +219,8 @@ def quotation_spots(
     question quotes nothing of MIN_WORDS words. A place that is nothing but the quoted words
     (no speaker beside them) is left out."""
     quotation = question_quotation(question)
-    if quotation is None:
+    statement = question_statement(question) if quotation is None else None
+    if quotation is None and statement is None:
         return []
     found: list[tuple[int, Spot]] = []
     seen: set[str] = set()
@@ -199,12 +232,21 @@ def quotation_spots(
             text = article_text(passage.source)
         except RagError:
             continue
-        match = find_words(quotation, text)
+        if quotation is not None:
+            match = find_words(quotation, text)
+        else:
+            match = find_words(statement or "", text, STATEMENT_WORDS, STATEMENT_SHARE)
+            if (
+                match
+                and sum(len(w) >= 4 for w in _WORD.findall(text[match[1] : match[2]]))
+                < STATEMENT_CONTENT
+            ):
+                match = None
         if match is None:
             continue
         size, said_start, said_end = match
-        start, end = quotation_extent(text, said_start, said_end)
-        words = _within_marks(text, said_start, said_end)
+        start, end = quotation_extent(text, said_start, said_end, quotation is not None)
+        words = _within_marks(text, said_start, said_end) if quotation else (said_start, said_end)
         if start < words[0] or end > words[1]:
             found.append((size, Spot(passage, text[start:end], start, end, words)))
     return [spot for _, spot in sorted(found, key=lambda f: -f[0])]

@@ -197,3 +197,28 @@ def test_a_follow_up_looks_for_its_own_quotation_not_the_one_before(chain):
     ]  # fmt: skip
     answer = rag.ask(NEWSPAPER, history=history)
     assert answer.text.startswith("Ultra Pro-Kremlin Komsomolskaya Pravda had this message")
+
+
+def test_a_who_said_that_question_finds_its_statement_reworded_and_its_signature():
+    """No quotation marks: the statement the question attributes is looked up by a run of five
+    of its words, at least three of them long, and a short line signing the paragraph is the
+    speaker."""
+    from rag.quoted import question_statement
+
+    asked = "Who warned that Poland and the Baltic states would suffer first if NATO attacked?"
+    assert question_statement(asked) == (
+        "Poland and the Baltic states would suffer first if NATO attacked"
+    )
+    assert question_statement('Who warned that "Poland and the Baltic states must see"?') is None
+    assert question_statement("Who wrote about Poland and the Baltic states?") is None
+    text = (
+        "Intro line.\nPoland and the Baltic states must understand that they will suffer.\n"
+        "Sergei Naryshkin, Head of the Foreign Intelligence Service\nThe Kremlin"
+    )
+    passages = [Passage("n.txt", "n", "", 1.0, 0, 5)]
+    (spot,) = quotation_spots(asked, passages, {"n.txt": text}.__getitem__)
+    assert spot.text.startswith("Poland") and spot.text.endswith("Intelligence Service")
+    assert spot.cited_by([_citation("n.txt", 12, 80)])  # the sentence, beyond the words
+    generic = "Who warned that prices would rise by the end of the year?"
+    dull = {"n.txt": "Nothing changed by the end of the day.\nA Signature Line"}
+    assert quotation_spots(generic, passages, dull.__getitem__) == []  # no long words matched
