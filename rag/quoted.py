@@ -8,7 +8,9 @@ The evidence step cuts articles into sentences, so the quoted words and their sp
 different numbered excerpts, and the 1.5B model then names someone from another one (issue 10:
 q022, q036, q071). `quotation_spots` finds the quoted words in the retrieved articles and returns
 the whole quotation with its speaker as one evidence excerpt: the paragraph holding the words,
-with the paragraphs the quotation runs over and the line that introduces it.
+with the paragraphs the quotation runs over and the line that introduces it. A "Who warned that
+...?" question without quotation marks is read the same way, its statement matched more loosely
+(it may be reworded) and its place the paragraph with a line that signs it (q013).
 """
 
 from __future__ import annotations
