@@ -139,7 +139,8 @@ def asked_items(question: str, answer: str) -> list[str]:
     return _items(kind, answer, question) if kind else []
 
 
-_QUOTED = re.compile(r"[\"“„«]([^\"“”„«»]+)[\"“”»]")
+# A span in double quotation marks of any kind (answers here, questions in rag/quoted.py).
+QUOTED = re.compile(r"[\"“„«]([^\"“”„«»]+)[\"“”»]")
 _PLAIN_WORDS = re.compile(r"\w+")
 
 
@@ -159,7 +160,7 @@ def quotations(answer: str, question: str, min_words: int = 3) -> list[str]:
     question does not quote itself: words the model says someone said ("No way out!")."""
     found = [
         span.strip()
-        for span in _QUOTED.findall(answer)
+        for span in QUOTED.findall(answer)
         if len(_PLAIN_WORDS.findall(span)) >= min_words and not is_verbatim(span, question)
     ]
     return list(dict.fromkeys(found))

@@ -262,11 +262,10 @@ class AnswerChain:
         text, citations = self._drafted(raw, generator, run)
         spot = self._quotation(question, run, citations)
         if spot is not None:
-            yield "\n\n"
-            run.evidence, run.refusal = [spot.evidence(self.engine.embed_model.embed)], ""
-            with run.stage("quotation_look"):
-                raw = yield from self._generate(generator, run)
-            text, citations = self._drafted(raw, generator, run) if raw.strip() else ("", [])
+            run.refusal = ""
+            shown = [spot.evidence(self.engine.embed_model.embed)]
+            looked = yield from self._look_again(generator, run, shown, "quotation_look")
+            text, citations = looked or ("", [])
             if not citations and run.refusal != "not-in-sources":
                 run.evidence = spot.sentences(self.engine.embed_model.embed)
                 text, citations = quoted_answer(run.evidence)  # the quotation with its speaker
@@ -274,12 +273,9 @@ class AnswerChain:
             return
         looks = self.settings.judge.second_look
         if not citations and looks and run.refusal in SECOND_LOOK_REFUSALS:
-            run.evidence = closest_evidence(run.evidence, looks)
-            yield "\n\n"
-            with run.stage("second_look"):
-                raw = yield from self._generate(generator, run)
-            if raw.strip():
-                text, citations = self._drafted(raw, generator, run)
+            shown = closest_evidence(run.evidence, looks)
+            looked = yield from self._look_again(generator, run, shown, "second_look")
+            text, citations = looked or (text, citations)
         if (
             not citations
             and run.refusal in FALLBACK_REFUSALS
@@ -288,6 +284,17 @@ class AnswerChain:
             text, citations = self._extractive(run)
             run.backend += f" (extractive: no claim of the model held, {run.refusal})"
         yield run.answer(text, self.asked_for(run, text, citations))
+
+    def _look_again(
+        self, generator: Generator, run: _Run, evidence: list[Evidence], stage: str
+    ) -> Iterator[str]:
+        """Ask the model once more, shown only `evidence`, after a blank line in the stream
+        (timed as `stage`); returns the checked reply, None when the model wrote nothing."""
+        run.evidence = evidence
+        yield "\n\n"
+        with run.stage(stage):
+            raw = yield from self._generate(generator, run)
+        return self._drafted(raw, generator, run) if raw.strip() else None
 
     def _generate(self, generator: Generator | None, run: _Run) -> Iterator[str]:
         """Stream the generator's reply (redacted); returns the whole reply, "" when there is

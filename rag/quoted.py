@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from index.chunking import split_sentences
+from rag.answer_type import QUOTED
 from rag.errors import RagError
 from rag.evidence import Evidence
 from rag.types import Citation, Passage
@@ -35,7 +36,6 @@ CLOSING = '”"»'
 MAX_PARAGRAPHS = 5  # the quotation's paragraphs and its introducing line, at most
 MAX_WORDS = 160  # above this, the sentences around the quoted words only
 
-_QUOTED = re.compile(r"[\"“„«]([^\"“”„«»]+)[\"“”»]")
 # In single quotes: an apostrophe inside a word ("it's", "Biden’s") does not close the quotation.
 _SINGLE_QUOTED = re.compile(r"(?<!\w)['‘]((?:[^'‘’]|['’](?=\w))+)['’](?!\w)")
 _WORD = re.compile(r"\w+")
@@ -44,7 +44,7 @@ _LINE = re.compile(r"[^\S\n]*(\S(?:[^\n]*\S)?)")
 
 def question_quotation(question: str) -> str | None:
     """The longest quotation of at least MIN_WORDS words in `question`, or None."""
-    found = _QUOTED.findall(question) + _SINGLE_QUOTED.findall(question)
+    found = QUOTED.findall(question) + _SINGLE_QUOTED.findall(question)
     quotes = [q for q in found if len(_WORD.findall(q)) >= MIN_WORDS]
     return max(quotes, key=len) if quotes else None
 

@@ -109,12 +109,10 @@ class SupportEnforcer:
             if self._accepts(p):
                 return [replace(sentence, support=dict.fromkeys(sentence.markers, p))]
             others = [n for n in ranked if n not in sentence.markers][: self.cfg.alternatives]
-            for n in others:
-                if similarity[n - 1] < self.cfg.recite_min:
-                    break
-                p = self._probability(sentence.claim(), evidence, [n])
-                if self._accepts(p):
-                    return [replace(sentence, markers=[n], support={n: p})]
+            found = self._first_accepted(sentence.claim(), others, similarity, evidence)
+            if found is not None:
+                n, p = found
+                return [replace(sentence, markers=[n], support={n: p})]
         pooled = self._pooled(sentence, similarity, evidence, ranked)
         if pooled is not None:
             return [pooled]
@@ -128,6 +126,19 @@ class SupportEnforcer:
         if sentence.markers and best is not None and similarity[best - 1] >= self.cfg.replace_min:
             return [quoted(evidence[best - 1], best)]
         return []
+
+    def _first_accepted(
+        self, claim: str, candidates: list[int], similarity: np.ndarray, evidence: list[Evidence]
+    ) -> tuple[int, float] | None:
+        """(number, P(yes)) of the first of `candidates` (evidence numbers, most similar first)
+        the judge accepts for `claim`, trying them while at least `recite_min` similar."""
+        for n in candidates:
+            if similarity[n - 1] < self.cfg.recite_min:
+                break
+            p = self._probability(claim, evidence, [n])
+            if self._accepts(p):
+                return n, p
+        return None
 
     def _split(self, sentence: CheckedSentence, evidence: list[Evidence]) -> list[CheckedSentence]:
         """A rejected compound claim as its clauses, each judged on its own against its most
@@ -144,17 +155,20 @@ class SupportEnforcer:
         kept = []
         for i, (part, claim) in enumerate(parts):
             ranked = [int(j) + 1 for j in np.argsort(-similarity[i])]
-            for n in ranked[: self.cfg.alternatives + 1]:
-                if similarity[i, n - 1] < self.cfg.recite_min:
-                    break
-                p = self._probability(claim, evidence, [n])
-                if self._accepts(p):
-                    clause = CheckedSentence(
-                        part, [n], True, {n: float(similarity[i, n - 1])}, {n: p},
+            top = ranked[: self.cfg.alternatives + 1]
+            found = self._first_accepted(claim, top, similarity[i], evidence)
+            if found is not None:
+                n, p = found
+                kept.append(
+                    CheckedSentence(
+                        part,
+                        [n],
+                        True,
+                        {n: float(similarity[i, n - 1])},
+                        {n: p},
                         judged=claim if claim != part else "",
                     )  # fmt: skip
-                    kept.append(clause)
-                    break
+                )
         if len(kept) < len(parts):  # some left out: each kept clause as a sentence of its own
             kept = [replace(c, text=_sentence(c.claim()), judged="") for c in kept]
         return kept
