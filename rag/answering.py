@@ -137,17 +137,19 @@ class AnswerChain:
         )
 
     def verify(
-        self, raw: str, evidence: list[Evidence], question: str = ""
+        self, raw: str, evidence: list[Evidence], question: str = "", strict: bool = False
     ) -> tuple[list[CheckedSentence], Any]:
         """Markers normalized (a reply of markers alone reads as the sentences they cite),
         claims split (a leading "The article states that" dropped),
         citations kept or moved by similarity; also the claim x evidence similarity matrix
         the judge step re-cites by. A leading "According to X," or "X said" whose X the question
-        names is kept in the text but not in what similarity and the judge read (rag.claims)."""
+        names is kept in the text but not in what similarity and the judge read (rag.claims).
+        `strict` (a second look): markers alone say nothing, and are no answer."""
         cfg = self.settings.judge
         embed = self.engine.embed_model.embed
         reply = normalize_markers(raw)
-        pointed = [quoted(evidence[n - 1], n) for n in pointed_at(reply, len(evidence))]
+        pointing = [] if strict else pointed_at(reply, len(evidence))
+        pointed = [quoted(evidence[n - 1], n) for n in pointing]
         if pointed:  # "[3]" alone: the sentences it cites, verbatim (a quote states itself)
             return pointed, similarity_matrix([s.claim() for s in pointed], evidence, embed)
         parts = split_answer(reply, len(evidence), cfg.min_fact_words)
@@ -169,9 +171,14 @@ class AnswerChain:
         evidence: list[Evidence],
         generator: Generator,
         question: str = "",
+        strict: bool = False,
     ) -> list[CheckedSentence]:
-        """Every claim judged against its quote: kept, re-cited, replaced or dropped."""
+        """Every claim judged against its quote: kept, re-cited, replaced or dropped.
+        `strict` (a second look): a rejected claim is never replaced by the evidence sentence
+        it paraphrased, since the model has already failed once on the question."""
         cfg = self.settings.judge
+        if strict:
+            cfg = cfg.model_copy(update={"replace_min": STRICT_REPLACE_MIN})
         if not cfg.enabled:
             return [s for s in checked if s.markers or not s.factual]
         context = self._in_context if cfg.context_sentences or cfg.context_after else None
@@ -291,6 +298,7 @@ class AnswerChain:
         """Ask the model once more, shown only `evidence`, after a blank line in the stream
         (timed as `stage`); returns the checked reply, None when the model wrote nothing."""
         run.evidence = evidence
+        run.strict = stage == "second_look"
         yield "\n\n"
         with run.stage(stage):
             raw = yield from self._generate(generator, run)
@@ -329,10 +337,12 @@ class AnswerChain:
         """The reply verified by similarity, then every claim judged; no citation (a refusal)
         when nothing is left or the answer only restates the question."""
         with run.stage("verify"):
-            checked, similarity = self.verify(raw, run.evidence, run.query)
+            checked, similarity = self.verify(raw, run.evidence, run.query, run.strict)
         cited = any(c.markers for c in checked)
         with run.stage("judge"):
-            checked = self.judge(checked, similarity, run.evidence, generator, run.query)
+            checked = self.judge(
+                checked, similarity, run.evidence, generator, run.query, run.strict
+            )
         embed = self.engine.embed_model.embed
         floor = self.settings.relevance_min
         checked += other_reports(run.query, checked, run.evidence, embed, floor)
@@ -385,6 +395,9 @@ NUMBER_WINDOW = 400
 # model wrote nothing citable, the judge accepted none of it, or it said NOT IN SOURCES.
 SECOND_LOOK_REFUSALS = ("uncited", "unsupported", "not-in-sources")
 
+# Above any similarity: on a second look a rejected claim is never replaced by its evidence.
+STRICT_REPLACE_MIN = 2.0
+
 # Refusals after generation that the extractive fallback (JudgeSettings.extractive_fallback)
 # answers instead: the model wrote nothing citable, or the judge accepted none of it.
 FALLBACK_REFUSALS = ("uncited", "unsupported")
@@ -402,6 +415,7 @@ class _Run:
     passages: list[Passage] = field(default_factory=list)
     evidence: list[Evidence] = field(default_factory=list)
     refusal: str = ""  # which step refuses, if the answer ends with no citation
+    strict: bool = False  # a second look: no markers-alone reading, no paraphrase replacement
 
     def elapsed(self) -> float:
         return time.perf_counter() - self.started

@@ -131,11 +131,13 @@ class JudgeSettings(BaseModel):
     )
     min_fact_words: int = Field(3, ge=1, description="Fewer content words: connective text.")
     second_look: int = Field(
-        0,
+        3,
         ge=0,
         le=12,
         description="When no claim of the model's answer holds (or it says NOT IN SOURCES), "
-        "ask once more showing only this many best evidence sentences (0: off).",
+        "ask once more showing only this many best evidence sentences (0: off). That second "
+        "answer must hold as written: markers alone are no answer and a rejected claim is not "
+        "replaced by the sentence it paraphrased (measured by replay, docs/measurements.md).",
     )
     quotation_look: bool = Field(
         True,

@@ -201,8 +201,11 @@ def test_a_claim_tied_to_no_evidence_is_an_uncited_refusal(chain):
 
 
 def test_a_reply_of_markers_alone_answers_with_the_sentences_it_points_at(chain, api_engine):
-    use(chain, ScriptedGenerator(NOT_IN_SOURCES))
-    shown = rag.ask(MEDINSKY).evidence  # what the model is shown, in prompt order
+    no_look = engine_like(
+        api_engine, judge=api_engine.settings.judge.model_copy(update={"second_look": 0})
+    )
+    refused = AnswerChain(no_look, ScriptedGenerator(NOT_IN_SOURCES)).ask(MEDINSKY)
+    shown = refused.evidence  # what the model is shown, in prompt order
     n = next(i for i, e in enumerate(shown, 1) if "Medinsky" in e.text)
     generator = ScriptedGenerator(f"[{n}]")
     use(chain, generator)
@@ -365,21 +368,40 @@ def test_the_judge_reads_the_sentence_after_the_cited_one_when_asked(api_engine)
     assert after.startswith(passage[len(quote) :].strip())
 
 
-def test_a_refused_draft_gets_a_second_look_at_the_best_evidence_when_asked(api_engine):
-    """RAG_JUDGE__SECOND_LOOK=3: a draft that says NOT IN SOURCES (or holds no citable or
-    accepted claim) is asked once more, showing the model only the 3 best evidence sentences;
-    the answer cites those, numbered from 1. Off by default: the refusal stands."""
+def test_a_refused_draft_gets_a_second_look_at_the_best_evidence(api_engine):
+    """A draft that says NOT IN SOURCES (or holds no citable or accepted claim) is asked once
+    more, showing the model only the 3 best evidence sentences (RAG_JUDGE__SECOND_LOOK=3, the
+    default); the answer cites those, numbered from 1. With 0 the refusal stands."""
     replies = [NOT_IN_SOURCES, "Putin appointed his aide Vladimir Medinsky [1]."]
-    judge = api_engine.settings.judge.model_copy(update={"second_look": 3})
     generator = ScriptedGenerator("", replies=replies)
-    answer = AnswerChain(engine_like(api_engine, judge=judge), generator).ask(MEDINSKY)
+    answer = AnswerChain(api_engine, generator).ask(MEDINSKY)
     assert len(generator.messages) == 2 and not answer.refused and "Medinsky" in answer.text
     second = generator.messages[1][1]["content"]
     assert "[3] " in second and "[4] " not in second and len(answer.evidence) == 3
     assert rag.validate_answer(answer) == []
+    judge = api_engine.settings.judge.model_copy(update={"second_look": 0})
     off = ScriptedGenerator("", replies=replies)
-    refused = AnswerChain(api_engine, off).ask(MEDINSKY)
+    refused = AnswerChain(engine_like(api_engine, judge=judge), off).ask(MEDINSKY)
     assert refused.refused and refused.refusal == "not-in-sources" and len(off.messages) == 1
+
+
+def test_a_second_look_must_answer_in_its_own_words(api_engine):
+    """On a second look, markers alone ("[1] [2][3]": every sentence shown) are no answer,
+    and a claim the judge rejects is dropped, not replaced by the sentence it paraphrased;
+    the same replies on a first look read as those sentences, or are replaced."""
+    pointing = ScriptedGenerator("", replies=[NOT_IN_SOURCES, "[1] [2][3]"])
+    answer = AnswerChain(api_engine, pointing).ask(MEDINSKY)
+    assert len(pointing.messages) == 2 and answer.refused and answer.refusal == "uncited"
+    first = AnswerChain(api_engine, ScriptedGenerator("[1] [2][3]")).ask(MEDINSKY)
+    assert not first.refused and len(first.citations) == 3
+    judge = api_engine.settings.judge.model_copy(update={"anchored": False})
+    engine = engine_like(api_engine, judge=judge)
+    reply = "Medinsky refused to lead any delegation and stayed in Moscow [1]."
+    rejected = ScriptedGenerator("", replies=[NOT_IN_SOURCES, reply], p_yes=0.01)
+    answer = AnswerChain(engine, rejected).ask(MEDINSKY)
+    assert len(rejected.messages) == 2 and answer.refused and answer.refusal == "unsupported"
+    replaced = AnswerChain(engine, ScriptedGenerator(reply, p_yes=0.01)).ask(MEDINSKY)
+    assert not replaced.refused and "Medinsky refused" not in replaced.text
 
 
 AIDE = "What is the name of the aide Putin appointed to lead the Russian delegation in Istanbul?"
