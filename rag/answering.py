@@ -345,7 +345,8 @@ class AnswerChain:
             )
         embed = self.engine.embed_model.embed
         floor = self.settings.relevance_min
-        checked += other_reports(run.query, checked, run.evidence, embed, floor)
+        if not run.strict:  # a second look's answer stands as the model wrote it
+            checked += other_reports(run.query, checked, run.evidence, embed, floor)
         text, citations = render(checked, run.evidence)
         if not citations:
             run.refusal = "unsupported" if cited else "uncited"
@@ -392,8 +393,11 @@ def closest_evidence(evidence: list[Evidence], count: int) -> list[Evidence]:
 NUMBER_WINDOW = 400
 
 # Refusals after generation that a second look (JudgeSettings.second_look) asks again for: the
-# model wrote nothing citable, the judge accepted none of it, or it said NOT IN SOURCES.
-SECOND_LOOK_REFUSALS = ("uncited", "unsupported", "not-in-sources")
+# model said NOT IN SOURCES, with the evidence in front of it. A draft that answered and failed
+# the judge is not asked again: its second try, from fewer sentences, answered unanswerable
+# questions ("more than a dozen civilians" for the deaths in the attacks that made Trump call
+# Putin "crazy"; docs/measurements.md).
+SECOND_LOOK_REFUSALS = ("not-in-sources",)
 
 # Above any similarity: on a second look a rejected claim is never replaced by its evidence.
 STRICT_REPLACE_MIN = 2.0
@@ -415,7 +419,7 @@ class _Run:
     passages: list[Passage] = field(default_factory=list)
     evidence: list[Evidence] = field(default_factory=list)
     refusal: str = ""  # which step refuses, if the answer ends with no citation
-    strict: bool = False  # a second look: no markers-alone reading, no paraphrase replacement
+    strict: bool = False  # a second look: no markers-alone reading, no sentence added or replaced
 
     def elapsed(self) -> float:
         return time.perf_counter() - self.started

@@ -134,8 +134,8 @@ class JudgeSettings(BaseModel):
         3,
         ge=0,
         le=12,
-        description="When no claim of the model's answer holds (or it says NOT IN SOURCES), "
-        "ask once more showing only this many best evidence sentences (0: off). That second "
+        description="When the model says NOT IN SOURCES, ask once more showing only this many "
+        "best evidence sentences (0: off). That second "
         "answer must hold as written: markers alone are no answer and a rejected claim is not "
         "replaced by the sentence it paraphrased (measured by replay, docs/measurements.md).",
     )

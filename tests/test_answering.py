@@ -12,6 +12,7 @@ from tests.fakes import ScriptedGenerator, engine_like, use
 from tests.helpers import assert_citations_valid
 
 MEDINSKY = "Who did Putin appoint to lead the Russian delegation in Istanbul?"
+SHOIGU = "Sergei Shoigu led the Ukrainian delegation in Geneva [1]."  # tied to no evidence
 
 
 def test_none_backend_answers_extractively(chain, api_engine):
@@ -195,7 +196,7 @@ def test_every_claim_rejected_by_the_judge_is_an_unsupported_refusal(api_engine)
 
 
 def test_a_claim_tied_to_no_evidence_is_an_uncited_refusal(chain):
-    use(chain, ScriptedGenerator("Sergei Shoigu led the Ukrainian delegation in Geneva [1]."))
+    use(chain, ScriptedGenerator(SHOIGU))
     answer = rag.ask(MEDINSKY)
     assert answer.refused and answer.refusal == "uncited"
 
@@ -369,9 +370,9 @@ def test_the_judge_reads_the_sentence_after_the_cited_one_when_asked(api_engine)
 
 
 def test_a_refused_draft_gets_a_second_look_at_the_best_evidence(api_engine):
-    """A draft that says NOT IN SOURCES (or holds no citable or accepted claim) is asked once
-    more, showing the model only the 3 best evidence sentences (RAG_JUDGE__SECOND_LOOK=3, the
-    default); the answer cites those, numbered from 1. With 0 the refusal stands."""
+    """A draft that says NOT IN SOURCES is asked once more, showing the model only the 3 best
+    evidence sentences (RAG_JUDGE__SECOND_LOOK=3, the default); the answer cites those,
+    numbered from 1. A draft that answered and failed is not. With 0 the refusal stands."""
     replies = [NOT_IN_SOURCES, "Putin appointed his aide Vladimir Medinsky [1]."]
     generator = ScriptedGenerator("", replies=replies)
     answer = AnswerChain(api_engine, generator).ask(MEDINSKY)
@@ -379,6 +380,10 @@ def test_a_refused_draft_gets_a_second_look_at_the_best_evidence(api_engine):
     second = generator.messages[1][1]["content"]
     assert "[3] " in second and "[4] " not in second and len(answer.evidence) == 3
     assert rag.validate_answer(answer) == []
+    failed = ScriptedGenerator("", replies=[SHOIGU, *replies])
+    assert AnswerChain(api_engine, failed).ask(MEDINSKY).refused and len(failed.messages) == 1, (
+        "a draft that answered and failed is not asked again"
+    )
     judge = api_engine.settings.judge.model_copy(update={"second_look": 0})
     off = ScriptedGenerator("", replies=replies)
     refused = AnswerChain(engine_like(api_engine, judge=judge), off).ask(MEDINSKY)

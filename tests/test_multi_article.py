@@ -6,6 +6,7 @@ from rag.answering import AnswerChain
 from rag.citations import CheckedSentence
 from rag.evidence import Evidence
 from rag.multi_article import other_reports, spans_reports
+from rag.prompts import NOT_IN_SOURCES
 from tests.fakes import HashingEmbedding, ScriptedGenerator
 
 
@@ -70,3 +71,18 @@ def test_an_answer_to_a_question_about_the_coverage_cites_each_article(api_engin
     assert "1,000 prisoners" in quote and f"{quote.rstrip('.')} [2]" in answer.text
     single = AnswerChain(api_engine, ScriptedGenerator(reply)).ask(question.split(", ", 1)[1])
     assert len({c.source for c in single.citations}) == 1, "no cue: the model's citations only"
+
+
+def test_a_second_look_answer_gets_no_sentence_of_another_report(api_engine):
+    """A second look's answer must hold as the model wrote it: nothing is added to it, not
+    even another report's sentence for a question about the coverage (the same reply on a
+    first look gets one)."""
+    question = "According to the coverage, how did Russia respond to the 30-day ceasefire?"
+    reply = "Russia has not accepted anything, not even a 30-day ceasefire [3]."
+    first = AnswerChain(api_engine, ScriptedGenerator(reply)).ask(question)
+    assert not first.refused and len({c.source for c in first.citations}) == 2
+    generator = ScriptedGenerator("", replies=[NOT_IN_SOURCES, reply])
+    answer = AnswerChain(api_engine, generator).ask(question)
+    assert len(generator.messages) == 2 and not answer.refused
+    assert len({e.source for e in answer.evidence}) > 1, "another report was shown"
+    assert len({c.source for c in answer.citations}) == 1 and "[2]" not in answer.text
