@@ -114,7 +114,7 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
     return result
 
 
-def _open_quote(text: str, at: int) -> bool:
+def open_quote(text: str, at: int) -> bool:
     """Whether position `at` of `text` sits inside a double quotation opened earlier in its line
     (straight quotes toggle, curly ones nest)."""
     depth, straight = 0, False
@@ -138,11 +138,11 @@ def statements(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]
         while (
             j + 1 < len(spans)
             and "\n" not in text[spans[j][1] : spans[j + 1][0]]
-            and _open_quote(text, spans[j][1])
+            and open_quote(text, spans[j][1])
         ):
             j += 1
         start, end = spans[i][0], spans[j][1]
-        if j > i and not _open_quote(text, end) and len(text[start:end].split()) <= QUOTE_WORDS:
+        if j > i and not open_quote(text, end) and len(text[start:end].split()) <= QUOTE_WORDS:
             joined.append((start, end))
         else:
             joined.extend(spans[i : j + 1])

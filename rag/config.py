@@ -55,6 +55,11 @@ class EvidenceSettings(BaseModel):
     )
     block_sentences: int = Field(1, ge=1, le=8, description="Most sentences in one block.")
     block_margin: float = Field(0.15, ge=0, description="A neighbour joins within this score.")
+    continue_quotation: bool = Field(
+        True,
+        description="A sentence that ends inside a quotation going on in its paragraph is "
+        "shown with the quotation's next sentence (bench/evidence_bench.py, fit half).",
+    )
     articles: int = Field(2, ge=1, description="Articles that each get their best block first.")
     article_margin: float = Field(
         0.3, ge=0, description="An article is relevant within this score of the best sentence."

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import chromadb
 import numpy as np
 
+from index.chunking import open_quote
 from index.cleaning import is_photo_caption
 from index.keyword import tokenize
 from rag.answer_type import CALENDAR_WORDS, NUMBER_WORDS, vocab
@@ -234,7 +235,22 @@ def _block(rows: list[dict], scores: np.ndarray, seed: int, cfg: EvidenceSetting
         ):
             block.append(j)
             j += step
+    last = max(block)
+    if cfg.continue_quotation and _continues(rows, last):
+        block.append(last + 1)
     return sorted(block)
+
+
+def _continues(rows: list[dict], i: int) -> bool:
+    """True when sentence `i` ends inside a quotation that goes on in the next sentence of its
+    paragraph: 'Last month, he said: "... There was no reason for Putin to shoot missiles in
+    civilian regions.' is followed by 'This makes me think that he may not want to stop the
+    war, he only exploits me'. The speaker's point is in what follows."""
+    if i + 1 >= len(rows) or rows[i + 1]["passage"] is not rows[i]["passage"]:
+        return False
+    text, offset = rows[i]["passage"].text, rows[i]["passage"].start
+    end = rows[i]["end"] - offset
+    return "\n" not in text[end : rows[i + 1]["start"] - offset] and open_quote(text, end)
 
 
 def _seeds(rows: list[dict], scores: np.ndarray, cfg: EvidenceSettings) -> list[int]:

@@ -458,3 +458,34 @@ def test_evidence_never_shows_the_same_article_text_twice():
     rows[1]["start"], rows[1]["text"] = 0, text[0:30]
     shown = [e.text for e in choose_evidence("Where is he lost?", vector, rows, wide)]
     assert len(shown) == len(set(shown)) == 2
+
+
+def test_a_sentence_ending_inside_a_quotation_is_shown_with_the_quotation_going_on():
+    """'He said: "There was no reason to shoot. This makes me think he exploits me."': when the
+    first sentence is chosen, the second comes with it (the speaker's point), and only while
+    the quotation is open; with continue_quotation off, the first sentence comes alone."""
+    from rag.config import EvidenceSettings
+    from rag.evidence import choose_evidence
+    from rag.types import Passage
+
+    text = (
+        "Last month, in a long post on his own social network late at night, he said: "
+        '"There was no reason at all to shoot missiles at towns and cities. This makes me '
+        'think he exploits me." The weather was mild. Nobody asked about the bridge again.'
+    )
+    passage = Passage("a.txt", "A", text, 1.0, 0, len(text))
+    ends = [text.index("cities.") + 7, text.index('me."') + 4, text.index("mild.") + 5, len(text)]
+    starts = [0, *(e + 1 for e in ends[:-1])]
+    near, far = np.array([1, 0, 0, 0], dtype=np.float32), np.array([0, 1, 0, 0], np.float32)
+    rows = [
+        {"passage": passage, "text": text[s:e], "start": s, "end": e, "vector": v,
+         "rank": 0, "caption": False}
+        for s, e, v in zip(starts, ends, [near, far, far, far], strict=True)
+    ]  # fmt: skip
+    budget = EvidenceSettings(words=30, context_weight=0.0)
+    shown = [e.text for e in choose_evidence("Why shoot?", near, rows, budget)]
+    assert shown[:2] == [text[: ends[0]], text[starts[1] : ends[1]]]
+    assert text[starts[2] : ends[2]] not in shown, "the quotation closed: nothing more joins"
+    alone = budget.model_copy(update={"continue_quotation": False})
+    shown = [e.text for e in choose_evidence("Why shoot?", near, rows, alone)]
+    assert shown[0] == text[: ends[0]] and text[starts[1] : ends[1]] not in shown
