@@ -12,7 +12,7 @@ from index.loading import Article
 
 # A sentence ends at . ! ? (or …) plus any closing quotes/brackets, before whitespace and a
 # capital letter, digit or opening quote.
-_SENTENCE_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s+[\"'“‘(\[]?[A-Z0-9À-Ý])")
+_SENTENCE_END = re.compile(r"[.!?…]+(?:[\"'”’“»)\]]| »)*(?=\s+[\"'“‘„«(\[]?[A-Z0-9À-Ý])")
 # Words after which a period does not end a sentence.
 _ABBREVIATIONS = {
     "mr",
@@ -114,18 +114,25 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
     return result
 
 
+# Curly double quotation marks: “…”, «…», and the low opener „ closed by ” (Romanian, Polish) or
+# by “ (German). ” closes whatever is open; these pairs close only their own opener.
+_OPENERS = "\u201c\u201e\u00ab"
+_CLOSES = {("\u201c", "\u201e"), ("\u00bb", "\u00ab")}
+
+
 def open_quote(text: str, at: int) -> bool:
     """Whether position `at` of `text` sits inside a double quotation opened earlier in its line
     (straight quotes toggle, curly ones nest)."""
-    depth, straight = 0, False
+    opened: list[str] = []
+    straight = False
     for ch in text[text.rfind("\n", 0, at) + 1 : at]:
-        if ch == "\u201c":
-            depth += 1
-        elif ch == "\u201d":
-            depth = max(0, depth - 1)
-        elif ch == '"':
+        if ch == '"':
             straight = not straight
-    return depth > 0 or straight
+        elif opened and (ch == "\u201d" or (ch, opened[-1]) in _CLOSES):
+            opened.pop()
+        elif ch in _OPENERS:
+            opened.append(ch)
+    return bool(opened) or straight
 
 
 def statements(text: str, spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

@@ -1,3 +1,5 @@
+import pytest
+
 from index.chunking import (
     QUOTE_WORDS,
     article_sentences,
@@ -57,6 +59,18 @@ def test_a_short_quotation_of_several_sentences_is_one_unit_with_its_speaker():
     assert sentences_of(*straight) == [" ".join(straight)]
     said = ('She added: "It is over.', 'We go home."', "Then rain.")
     assert sentences_of(*said) == [" ".join(said[:2]), "Then rain."]
+
+
+@pytest.mark.parametrize(
+    ("opening", "closing"),
+    [("\u201e", "\u201d"), ("\u201e", "\u201c"), ("\u00ab ", " \u00bb")],
+    ids=["romanian", "german", "french"],
+)
+def test_quotations_in_other_languages_marks_are_one_unit_too(opening, closing):
+    said = (f"She added: {opening}It is over.", f"We go home.{closing}", "Then rain.")
+    assert sentences_of(*said) == [" ".join(said[:2]), "Then rain."]
+    unclosed = (f"She added: {opening}It is over.", "We go home.")
+    assert sentences_of(*unclosed) == list(unclosed)
 
 
 def test_quotations_are_not_joined_when_long_unclosed_or_across_paragraphs():
