@@ -84,7 +84,7 @@ def _is_abbreviation(text: str, dot: int) -> bool:
 # sentence that answers lower). A longer quotation is split as usual.
 QUOTE_WORDS = 50
 # Bump when the stored units change: an index recorded before is then updated, not trusted.
-SPLITTING_VERSION = 2
+SPLITTING_VERSION = 3
 
 
 def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
