@@ -12,7 +12,7 @@ from index.loading import Article
 
 # A sentence ends at . ! ? (or …) plus any closing quotes/brackets, before whitespace and a
 # capital letter, digit or opening quote.
-_SENTENCE_END = re.compile(r"[.!?…]+(?:[\"'”’“»)\]]| »)*(?=\s+[\"'“‘„«(\[]?[A-Z0-9À-Ý])")
+_SENTENCE_END = re.compile(r"[.!?…]+(?:[\"'”’“»«)\]]|\s»)*(?=\s+[\"'“‘„«»(\[]?\s?[A-Z0-9À-Ý])")
 # Words after which a period does not end a sentence.
 _ABBREVIATIONS = {
     "mr",
@@ -114,10 +114,11 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
     return result
 
 
-# Curly double quotation marks: “…”, «…», and the low opener „ closed by ” (Romanian, Polish) or
-# by “ (German). ” closes whatever is open; these pairs close only their own opener.
-_OPENERS = "\u201c\u201e\u00ab"
-_CLOSES = {("\u201c", "\u201e"), ("\u00bb", "\u00ab")}
+# Curly double quotation marks: “…”, «…» (French) and »…« (German, Danish), and the low opener „
+# closed by ” (Romanian, Polish) or by “ (German). ” closes whatever is open; these pairs close
+# only their own opener.
+_OPENERS = "\u201c\u201e\u00ab\u00bb"
+_CLOSES = {("\u201c", "\u201e"), ("\u00bb", "\u00ab"), ("\u00ab", "\u00bb")}
 
 
 def open_quote(text: str, at: int) -> bool:

@@ -137,7 +137,7 @@ class AnswerChain:
         )
 
     def verify(
-        self, raw: str, evidence: list[Evidence], question: str = "", strict: bool = False
+        self, raw: str, evidence: list[Evidence], question: str = "", *, strict: bool = False
     ) -> tuple[list[CheckedSentence], Any]:
         """Markers normalized (a reply of markers alone reads as the sentences they cite),
         claims split (a leading "The article states that" dropped),
@@ -171,20 +171,19 @@ class AnswerChain:
         evidence: list[Evidence],
         generator: Generator,
         question: str = "",
+        *,
         strict: bool = False,
     ) -> list[CheckedSentence]:
         """Every claim judged against its quote: kept, re-cited, replaced or dropped.
-        `strict` (a second look): a rejected claim is never replaced by the evidence sentence
-        it paraphrased, since the model has already failed once on the question."""
+        `strict` (a second look): a rejected claim is not replaced by the evidence sentence it
+        paraphrased (anchoring to the sentence holding an asked-for item still applies)."""
         cfg = self.settings.judge
-        if strict:
-            cfg = cfg.model_copy(update={"replace_min": STRICT_REPLACE_MIN})
         if not cfg.enabled:
             return [s for s in checked if s.markers or not s.factual]
         context = self._in_context if cfg.context_sentences or cfg.context_after else None
         embed = self.engine.embed_model.embed
         judge = ClaimJudge(generator, cfg.threshold)
-        enforcer = SupportEnforcer(judge, cfg, context, question, embed)
+        enforcer = SupportEnforcer(judge, cfg, context, question, embed, replace=not strict)
         return enforcer.answer(checked, similarity, evidence)
 
     def asked_for(self, run: _Run, text: str, citations: list[Citation]) -> list[Citation]:
@@ -271,7 +270,7 @@ class AnswerChain:
         if spot is not None:
             run.refusal = ""
             shown = [spot.evidence(self.engine.embed_model.embed)]
-            looked = yield from self._look_again(generator, run, shown, "quotation_look")
+            looked = yield from self._look_again(generator, run, shown)
             text, citations = looked or ("", [])
             if not citations and run.refusal != "not-in-sources":
                 run.evidence = spot.sentences(self.engine.embed_model.embed)
@@ -281,10 +280,11 @@ class AnswerChain:
         looks = self.settings.judge.second_look
         if not citations and looks and run.refusal in SECOND_LOOK_REFUSALS:
             shown = closest_evidence(run.evidence, looks)
-            looked = yield from self._look_again(generator, run, shown, "second_look")
+            looked = yield from self._look_again(generator, run, shown, strict=True)
             text, citations = looked or (text, citations)
         if (
             not citations
+            and not run.strict  # a second look's answer must be the model's own
             and run.refusal in FALLBACK_REFUSALS
             and self.settings.judge.extractive_fallback
         ):
@@ -293,14 +293,15 @@ class AnswerChain:
         yield run.answer(text, self.asked_for(run, text, citations))
 
     def _look_again(
-        self, generator: Generator, run: _Run, evidence: list[Evidence], stage: str
+        self, generator: Generator, run: _Run, evidence: list[Evidence], *, strict: bool = False
     ) -> Iterator[str]:
         """Ask the model once more, shown only `evidence`, after a blank line in the stream
-        (timed as `stage`); returns the checked reply, None when the model wrote nothing."""
+        (timed as `second_look` when `strict`, else `quotation_look`); returns the checked
+        reply, None when the model wrote nothing."""
         run.evidence = evidence
-        run.strict = stage == "second_look"
+        run.strict = strict
         yield "\n\n"
-        with run.stage(stage):
+        with run.stage("second_look" if strict else "quotation_look"):
             raw = yield from self._generate(generator, run)
         return self._drafted(raw, generator, run) if raw.strip() else None
 
@@ -337,11 +338,11 @@ class AnswerChain:
         """The reply verified by similarity, then every claim judged; no citation (a refusal)
         when nothing is left or the answer only restates the question."""
         with run.stage("verify"):
-            checked, similarity = self.verify(raw, run.evidence, run.query, run.strict)
+            checked, similarity = self.verify(raw, run.evidence, run.query, strict=run.strict)
         cited = any(c.markers for c in checked)
         with run.stage("judge"):
             checked = self.judge(
-                checked, similarity, run.evidence, generator, run.query, run.strict
+                checked, similarity, run.evidence, generator, run.query, strict=run.strict
             )
         embed = self.engine.embed_model.embed
         floor = self.settings.relevance_min
@@ -399,9 +400,6 @@ NUMBER_WINDOW = 400
 # Putin "crazy"; docs/measurements.md).
 SECOND_LOOK_REFUSALS = ("not-in-sources",)
 
-# Above any similarity: on a second look a rejected claim is never replaced by its evidence.
-STRICT_REPLACE_MIN = 2.0
-
 # Refusals after generation that the extractive fallback (JudgeSettings.extractive_fallback)
 # answers instead: the model wrote nothing citable, or the judge accepted none of it.
 FALLBACK_REFUSALS = ("uncited", "unsupported")
@@ -419,7 +417,8 @@ class _Run:
     passages: list[Passage] = field(default_factory=list)
     evidence: list[Evidence] = field(default_factory=list)
     refusal: str = ""  # which step refuses, if the answer ends with no citation
-    strict: bool = False  # a second look: no markers-alone reading, no sentence added or replaced
+    strict: bool = False  # a second look: no markers-alone reading, no other report's sentence,
+    # no paraphrase replacement (anchoring stays), no extractive fallback
 
     def elapsed(self) -> float:
         return time.perf_counter() - self.started

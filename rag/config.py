@@ -45,7 +45,12 @@ class EvidenceSettings(BaseModel):
     on the odd-numbered eval questions and reported on the even ones (bench/evidence_bench.py)."""
 
     words: int = Field(170, ge=20, le=2000, description="Word budget of the evidence shown.")
-    max_sentences: int = Field(12, ge=1, le=40, description="Most evidence sentences shown.")
+    max_sentences: int = Field(
+        12,
+        ge=1,
+        le=40,
+        description="Most evidence sentences shown (the last block may pass it by its own size).",
+    )
     min_words: int = Field(2, ge=1, description="Shorter lines are bylines or headings.")
     lexical_weight: float = Field(0.35, ge=0, description="Question-word overlap weight.")
     rank_weight: float = Field(0.05, ge=0, description="Penalty per passage rank.")
@@ -53,7 +58,12 @@ class EvidenceSettings(BaseModel):
     answer_type_weight: float = Field(
         0.3, ge=0, description="Bonus of a sentence with a number when one is asked for."
     )
-    block_sentences: int = Field(1, ge=1, le=8, description="Most sentences in one block.")
+    block_sentences: int = Field(
+        1,
+        ge=1,
+        le=8,
+        description="Most sentences in one block, besides a quotation's next sentence.",
+    )
     block_margin: float = Field(0.15, ge=0, description="A neighbour joins within this score.")
     continue_quotation: bool = Field(
         True,

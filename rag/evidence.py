@@ -235,10 +235,19 @@ def _block(rows: list[dict], scores: np.ndarray, seed: int, cfg: EvidenceSetting
         ):
             block.append(j)
             j += step
-    last = max(block)
-    if cfg.continue_quotation and _continues(rows, last):
-        block.append(last + 1)
     return sorted(block)
+
+
+def _with_continuation(rows: list[dict], block: list[int], cfg: EvidenceSettings) -> list[int]:
+    """`block` with the next sentence of a quotation its last sentence leaves open (that
+    sentence in place of the last one when it already holds it: a short sentence is read with
+    the one before it); `block` itself when there is none or the setting is off."""
+    last = block[-1]
+    if not cfg.continue_quotation or not _continues(rows, last):
+        return block
+    if rows[last + 1]["start"] <= rows[last]["start"]:  # the next row already holds this one
+        return [*block[:-1], last + 1]
+    return [*block, last + 1]
 
 
 def _continues(rows: list[dict], i: int) -> bool:
@@ -303,29 +312,39 @@ def choose_evidence(
     for seed in _seeds(rows, scores, cfg):
         if seed in chosen or len(chosen) >= cfg.max_sentences:
             continue
-        block = [
-            i
-            for i in _block(rows, scores, seed, cfg)
-            if i not in chosen and _eligible(rows[i], cfg)
-        ]
-        kept: list[int] = []
-        texts: set[str] = set()
-        for i in block:  # nothing shown twice, within the block too
-            text = " ".join(rows[i]["text"].split())
-            if text in seen_text or text in texts:
-                continue
-            if not any(_overlap(rows[i], rows[j]) for j in (*chosen, *kept)):
-                kept.append(i)
-                texts.add(text)
-        block = kept
-        cost = sum(len(_own(rows[i]).split()) for i in block)
-        if not block or (chosen and words + cost > cfg.words):
-            continue
-        chosen.update(block)
-        seen_text |= texts
-        words += cost
+        block = _block(rows, scores, seed, cfg)
+        longer = _with_continuation(rows, block, cfg)
+        # with the quotation's next sentence if it fits the budget, else without it
+        for tried in [longer, block] if longer != block else [block]:
+            kept, texts = _fresh(rows, tried, chosen, seen_text, cfg)
+            cost = sum(len(_own(rows[i]).split()) for i in kept)
+            if kept and (not chosen or words + cost <= cfg.words):
+                chosen.update(kept)
+                seen_text |= texts
+                words += cost
+                break
     topical = {i: relevance(question, query_vector, rows[i], cfg) for i in chosen}
     return _numbered(rows, scores, chosen, topical)
+
+
+def _fresh(
+    rows: list[dict], block: list[int], chosen: set[int], seen: set[str], cfg: EvidenceSettings
+) -> tuple[list[int], set[str]]:
+    """The sentences of `block` that may be shown, and their texts: eligible, and nothing shown
+    twice (not a text already shown or repeated within the block, nor one overlapping a
+    chosen sentence)."""
+    kept: list[int] = []
+    texts: set[str] = set()
+    for i in block:
+        if i in chosen or not _eligible(rows[i], cfg):
+            continue
+        text = " ".join(rows[i]["text"].split())
+        if text in seen or text in texts:
+            continue
+        if not any(_overlap(rows[i], rows[j]) for j in (*chosen, *kept)):
+            kept.append(i)
+            texts.add(text)
+    return kept, texts
 
 
 def _overlap(a: dict, b: dict) -> bool:

@@ -68,8 +68,12 @@ class SupportEnforcer:
         context: Callable[[Evidence], str] | None = None,
         question: str = "",
         embed: Callable[[list[str]], np.ndarray] | None = None,
+        *,
+        replace: bool = True,
     ) -> None:
         self.judge = judge
+        self.replace = replace  # False: a rejected claim is never replaced by the sentence it
+        # paraphrased (a second look); anchoring still applies
         self.cfg = cfg
         self.context = context  # an evidence sentence with the article text around it
         self.question = question  # the standalone question (for anchored replacement)
@@ -123,7 +127,12 @@ class SupportEnforcer:
         if anchored is not None:  # before plain replacement: it keeps what was asked for
             return [anchored]
         best = ranked[0] if ranked else None
-        if sentence.markers and best is not None and similarity[best - 1] >= self.cfg.replace_min:
+        if (
+            self.replace
+            and sentence.markers
+            and best is not None
+            and similarity[best - 1] >= self.cfg.replace_min
+        ):
             return [quoted(evidence[best - 1], best)]
         return []
 

@@ -407,6 +407,11 @@ def test_a_second_look_must_answer_in_its_own_words(api_engine):
     assert len(rejected.messages) == 2 and answer.refused and answer.refusal == "unsupported"
     replaced = AnswerChain(engine, ScriptedGenerator(reply, p_yes=0.01)).ask(MEDINSKY)
     assert not replaced.refused and "Medinsky refused" not in replaced.text
+    fallback = engine_like(api_engine, judge=judge.model_copy(update={"extractive_fallback": True}))
+    uncited = ScriptedGenerator("", replies=[NOT_IN_SOURCES, SHOIGU])
+    answer = AnswerChain(fallback, uncited).ask(MEDINSKY)
+    assert answer.refused and answer.refusal == "uncited", "no evidence in the model's place"
+    assert not AnswerChain(fallback, ScriptedGenerator(SHOIGU)).ask(MEDINSKY).refused
 
 
 AIDE = "What is the name of the aide Putin appointed to lead the Russian delegation in Istanbul?"
@@ -460,32 +465,64 @@ def test_evidence_never_shows_the_same_article_text_twice():
     assert len(shown) == len(set(shown)) == 2
 
 
-def test_a_sentence_ending_inside_a_quotation_is_shown_with_the_quotation_going_on():
-    """'He said: "There was no reason to shoot. This makes me think he exploits me."': when the
-    first sentence is chosen, the second comes with it (the speaker's point), and only while
-    the quotation is open; with continue_quotation off, the first sentence comes alone."""
-    from rag.config import EvidenceSettings
-    from rag.evidence import choose_evidence
+def _quotation_rows(text: str, ends: list[int], vectors: list[np.ndarray], source: str = "a.txt"):  # noqa: ANN202
     from rag.types import Passage
 
-    text = (
-        "Last month, in a long post on his own social network late at night, he said: "
-        '"There was no reason at all to shoot missiles at towns and cities. This makes me '
-        'think he exploits me." The weather was mild. Nobody asked about the bridge again.'
-    )
-    passage = Passage("a.txt", "A", text, 1.0, 0, len(text))
-    ends = [text.index("cities.") + 7, text.index('me."') + 4, text.index("mild.") + 5, len(text)]
+    passage = Passage(source, "A", text, 1.0, 0, len(text))
     starts = [0, *(e + 1 for e in ends[:-1])]
-    near, far = np.array([1, 0, 0, 0], dtype=np.float32), np.array([0, 1, 0, 0], np.float32)
-    rows = [
+    return [
         {"passage": passage, "text": text[s:e], "start": s, "end": e, "vector": v,
          "rank": 0, "caption": False}
-        for s, e, v in zip(starts, ends, [near, far, far, far], strict=True)
+        for s, e, v in zip(starts, ends, vectors, strict=True)
     ]  # fmt: skip
-    budget = EvidenceSettings(words=30, context_weight=0.0)
-    shown = [e.text for e in choose_evidence("Why shoot?", near, rows, budget)]
-    assert shown[:2] == [text[: ends[0]], text[starts[1] : ends[1]]]
-    assert text[starts[2] : ends[2]] not in shown, "the quotation closed: nothing more joins"
+
+
+QUOTING = (
+    "Last month, in a long post on his own social network late at night, he said: "
+    '"There was no reason at all to shoot missiles at towns and cities. This makes me '
+    'think he exploits me." The weather in the capital was mild and dry for most of the '
+    "week, and the markets stayed calm and quiet until the evening. Nobody asked again."
+)
+QUOTING_ENDS = [QUOTING.index(m) + len(m) for m in ("cities.", 'me."', "evening.", "again.")]
+NEAR, FAR = np.array([1, 0, 0, 0], np.float32), np.array([0, 1, 0, 0], np.float32)
+
+
+def test_a_sentence_ending_inside_a_quotation_is_shown_with_the_quotation_going_on():
+    """'He said: "There was no reason to shoot. This makes me think he exploits me."': when the
+    first sentence is chosen, the second comes with it (the speaker's point); a sentence after
+    the quotation closes does not. With continue_quotation off, the first comes alone."""
+    from rag.config import EvidenceSettings
+    from rag.evidence import choose_evidence
+
+    first, second, after, _ = (
+        r["text"] for r in _quotation_rows(QUOTING, QUOTING_ENDS, [NEAR] * 4)
+    )
+    budget = EvidenceSettings(words=30, context_weight=0.0)  # the first block is always shown
+    rows = _quotation_rows(QUOTING, QUOTING_ENDS, [NEAR, FAR, FAR, FAR])
+    shown = [e.text for e in choose_evidence("Why shoot?", NEAR, rows, budget)]
+    assert shown[:2] == [first, second] and after not in shown
     alone = budget.model_copy(update={"continue_quotation": False})
-    shown = [e.text for e in choose_evidence("Why shoot?", near, rows, alone)]
-    assert shown[0] == text[: ends[0]] and text[starts[1] : ends[1]] not in shown
+    shown = [e.text for e in choose_evidence("Why shoot?", NEAR, rows, alone)]
+    assert shown[0] == first and second not in shown
+    # the closing sentence chosen first: the quotation is closed, nothing joins it
+    rows = _quotation_rows(QUOTING, QUOTING_ENDS, [FAR, NEAR, FAR, FAR])
+    shown = [e.text for e in choose_evidence("Why shoot?", NEAR, rows, budget)]
+    assert shown[0] == second and after not in shown
+
+
+def test_a_quotation_s_next_sentence_never_pushes_out_the_sentence_it_follows():
+    """When the sentence and its quotation's next one do not both fit the word budget, the
+    sentence is shown alone rather than skipped."""
+    from rag.config import EvidenceSettings
+    from rag.evidence import choose_evidence
+
+    other = "The talks in Istanbul ended after two hours without any agreement."
+    rows = [
+        *_quotation_rows(other, [len(other)], [NEAR], source="b.txt"),
+        *_quotation_rows(QUOTING, QUOTING_ENDS, [NEAR * 0.9 + FAR * 0.1, FAR, FAR, FAR]),
+    ]
+    first = QUOTING[: QUOTING_ENDS[0]]  # 27 words; with the next sentence 34
+    budget = EvidenceSettings(words=len(other.split()) + 30, context_weight=0.0, articles=1)
+    shown = [e.text for e in choose_evidence("What happened?", NEAR, rows, budget)]
+    assert other in shown and first in shown
+    assert QUOTING[QUOTING_ENDS[0] + 1 : QUOTING_ENDS[1]] not in shown, "over the budget"

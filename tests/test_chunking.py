@@ -63,8 +63,14 @@ def test_a_short_quotation_of_several_sentences_is_one_unit_with_its_speaker():
 
 @pytest.mark.parametrize(
     ("opening", "closing"),
-    [("\u201e", "\u201d"), ("\u201e", "\u201c"), ("\u00ab ", " \u00bb")],
-    ids=["romanian", "german", "french"],
+    [
+        ("\u201e", "\u201d"),
+        ("\u201e", "\u201c"),
+        ("\u00ab ", " \u00bb"),
+        ("\u00ab\u00a0", "\u00a0\u00bb"),
+        ("\u00bb", "\u00ab"),
+    ],
+    ids=["romanian", "german", "french", "french-no-break-spaces", "danish"],
 )
 def test_quotations_in_other_languages_marks_are_one_unit_too(opening, closing):
     said = (f"She added: {opening}It is over.", f"We go home.{closing}", "Then rain.")
