@@ -239,14 +239,12 @@ def _block(rows: list[dict], scores: np.ndarray, seed: int, cfg: EvidenceSetting
 
 
 def _with_continuation(rows: list[dict], block: list[int], cfg: EvidenceSettings) -> list[int]:
-    """`block` with the next sentence of a quotation its last sentence leaves open (that
-    sentence in place of the last one when it already holds it: a short sentence is read with
-    the one before it); `block` itself when there is none or the setting is off."""
+    """`block` with the next sentence of a quotation its last sentence leaves open; `block`
+    itself when there is none or the setting is off. A short next sentence is already read
+    with this one (`_extend_short`) and is not shown again."""
     last = block[-1]
     if not cfg.continue_quotation or not _continues(rows, last):
         return block
-    if rows[last + 1]["start"] <= rows[last]["start"]:  # the next row already holds this one
-        return [*block[:-1], last + 1]
     return [*block, last + 1]
 
 
