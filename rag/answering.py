@@ -417,8 +417,9 @@ class _Run:
     passages: list[Passage] = field(default_factory=list)
     evidence: list[Evidence] = field(default_factory=list)
     refusal: str = ""  # which step refuses, if the answer ends with no citation
-    strict: bool = False  # a second look: no markers-alone reading, no other report's sentence,
-    # no paraphrase replacement (anchoring stays), no extractive fallback
+    # A second look: no markers-alone reading, no other report's sentence, no paraphrase
+    # replacement (anchoring stays), no extractive fallback.
+    strict: bool = False
 
     def elapsed(self) -> float:
         return time.perf_counter() - self.started
