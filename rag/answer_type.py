@@ -189,6 +189,11 @@ def _numbers(text: str, spelled: bool = True) -> set[str]:
     return found | {str(i) for i, name in enumerate(_NUMBER_NAMES) if name in words}
 
 
+def numbers_of(text: str) -> set[str]:
+    """The numbers `text` writes, in digits or (up to twenty) in words, as digits."""
+    return _numbers(text)
+
+
 _ORDINAL_NAMES = (
     "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth",
 )  # fmt: skip

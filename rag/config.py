@@ -127,6 +127,12 @@ class JudgeSettings(BaseModel):
         description="Least similarity for replacing a rejected claim by its evidence sentence "
         "(fitted on the odd-numbered eval questions by replay, docs/measurements.md).",
     )
+    replace_by_new_words: bool = Field(
+        True,
+        description="A rejected claim is replaced by the evidence sentence (at least "
+        "`replace_min` similar) holding most of the words it adds to the question, the most "
+        "similar among equals; off: by the most similar sentence.",
+    )
     pool: int = Field(
         1,
         ge=1,

@@ -17,7 +17,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from rag.answer_type import asked_items, is_verbatim, quotations, words_of
+from rag.answer_type import asked_items, is_verbatim, numbers_of, quotations, words_of
 from rag.citations import CheckedSentence, quoted, support_matrix
 from rag.claims import content_words
 from rag.config import JudgeSettings
@@ -126,15 +126,46 @@ class SupportEnforcer:
         anchored = self._anchored(sentence, similarity, evidence, ranked)
         if anchored is not None:  # before plain replacement: it keeps what was asked for
             return [anchored]
-        best = ranked[0] if ranked else None
-        if (
-            self.replace
-            and sentence.markers
-            and best is not None
-            and similarity[best - 1] >= self.cfg.replace_min
-        ):
+        best = self._paraphrased(sentence.claim(), similarity, evidence, ranked)
+        if self.replace and sentence.markers and best is not None:
             return [quoted(evidence[best - 1], best)]
         return []
+
+    def _paraphrased(
+        self, claim: str, similarity: np.ndarray, evidence: list[Evidence], ranked: list[int]
+    ) -> int | None:
+        """The number of the evidence sentence `claim` paraphrased, or None. Candidates: every
+        sentence at least `replace_min` similar and, with `replace_by_new_words`, a less
+        similar one (down to `pool_min`) that holds half or more of the words the claim adds to
+        the question (what it asserts, not what was asked), every quotation the claim makes
+        verbatim and, when the claim gives numbers the question does not, one of them. Of the
+        candidates, the one holding most added words, the most similar among equals: "Gorka
+        expected limitless expectations" paraphrased '"... My expectations are limitless," he
+        said', not the likelier-looking "Gorka suggested that a meeting ... is about to take
+        place"; "12 civilians were killed in the attacks" did not paraphrase "more than a
+        dozen civilians in Kiev last month"."""
+        close = [n for n in ranked if similarity[n - 1] >= self.cfg.replace_min]
+        if not self.cfg.replace_by_new_words:
+            return close[0] if close else None
+        added = set(content_words(claim)) - set(content_words(self.question))
+        held = {n: len(added & set(content_words(evidence[n - 1].text))) for n in ranked}
+        quoted_words = quotations(claim, self.question, min_words=1)
+        claim_numbers = numbers_of(claim) - numbers_of(self.question)
+
+        def restates(n: int) -> bool:  # for a sentence under replace_min
+            text = evidence[n - 1].text
+            if claim_numbers and not claim_numbers & numbers_of(text):
+                return False
+            return 2 * held[n] >= len(added) > 0 and all(is_verbatim(q, text) for q in quoted_words)
+
+        close += [
+            n
+            for n in ranked
+            if n not in close and similarity[n - 1] >= self.cfg.pool_min and restates(n)
+        ]
+        if not close:
+            return None
+        return max(close, key=lambda n: held[n])
 
     def _first_accepted(
         self, claim: str, candidates: list[int], similarity: np.ndarray, evidence: list[Evidence]

@@ -188,6 +188,47 @@ def test_a_rejected_claim_giving_the_asked_date_is_anchored_before_a_closer_sent
     assert enforce("Why did Trump call Putin?") == [(texts[0], [1])]  # asks for no date
 
 
+def _replaced(
+    texts: list[str], similarity: list[float], claim: str, question: str, **settings: object
+) -> list[str]:
+    """What stays of `claim` (cited to sentence 1, rejected by a judge that says no to all)."""
+    evidence = [
+        Evidence(n, "a.txt", "Title", t, 0, len(t), 1.0, bow_embed([t])[0])
+        for n, t in enumerate(texts, 1)
+    ]
+    cfg = JudgeSettings(threshold=0.5, replace_min=0.55, pool_min=0.3, **settings)
+    enforcer = SupportEnforcer(ClaimJudge(TableModel({}), 0.5), cfg, None, question)
+    kept = enforcer.answer([CheckedSentence(claim, [1], True)], np.array([similarity]), evidence)
+    return [k.text for k in kept]
+
+
+def test_a_rejected_claim_is_replaced_by_the_sentence_holding_what_it_adds_to_the_question():
+    texts = [
+        "Gorka suggested Thursday that a meeting between Trump and Putin is about to take place.",
+        "\u201cThe deal is about timing. My expectations are limitless,\u201d he said in a speech.",
+    ]
+    question = "How did Gorka describe his expectations for a Trump-Putin meeting?"
+    claim = "Gorka described limitless expectations for a Trump-Putin meeting."
+    assert _replaced(texts, [0.6, 0.42], claim, question) == [texts[1]]
+    assert _replaced(texts, [0.6, 0.42], claim, question, replace_by_new_words=False) == [texts[0]]
+    assert _replaced(texts, [0.5, 0.25], claim, question) == []  # under pool_min: dropped
+
+
+def test_a_replacement_holds_the_claims_quotations_and_one_of_its_numbers():
+    question = "How many people were killed in the attacks on Kiev?"
+    dozen = "More than a dozen civilians were killed in Kiev last month."
+    claim = "12 civilians were killed in the attacks on Kiev."
+    assert _replaced([dozen], [0.45], claim, question) == []  # another number: not its source
+    twelve = "Twelve civilians were killed in Kiev last month."
+    assert _replaced([twelve], [0.45], claim, question) == [twelve]
+    assert _replaced([dozen], [0.7], claim, question) == [dozen]  # close enough: replaced
+    said = "Trump said Putin had gone too far with the attacks."
+    question = "What did Trump say about Putin?"
+    quoting = 'Trump said Putin had gone "too far with everything".'
+    assert _replaced([said], [0.45], quoting, question) == []  # words he did not say
+    assert _replaced([said], [0.45], quoting.replace('"', ""), question) == [said]
+
+
 class BothModel(TableModel):
     """Says yes only to a passage that holds both words: a claim two sentences state together."""
 
