@@ -177,9 +177,11 @@ def test_restating_the_question_is_refused_by_the_grounding_gate(chain):
 
 def test_every_claim_rejected_by_the_judge_is_an_unsupported_refusal(api_engine):
     """A rejected claim too far from any evidence sentence to be replaced by it (replace_min
-    raised here; the claim's similarity to its quote is about 0.6) is dropped; so is one whose
-    asked-for name would anchor it, with anchoring off."""
-    judge = api_engine.settings.judge.model_copy(update={"replace_min": 0.95, "anchored": False})
+    raised here; the claim's similarity to its quote is about 0.6; no weaker sentence taken for
+    the words it adds) is dropped; so is one whose asked-for name would anchor it, with
+    anchoring off."""
+    update = {"replace_min": 0.95, "replace_by_new_words": False, "anchored": False}
+    judge = api_engine.settings.judge.model_copy(update=update)
     reply = "Medinsky refused to lead any delegation and stayed in Moscow [1]."
     chain = AnswerChain(engine_like(api_engine, judge=judge), ScriptedGenerator(reply, p_yes=0.01))
     answer = chain.ask(MEDINSKY)
@@ -322,7 +324,12 @@ def test_speculation_the_judge_rejects_does_not_stay(chain, api_engine):
 
 
 def test_extractive_fallback_answers_verbatim_when_the_judge_accepts_nothing(api_engine):
-    update = {"extractive_fallback": True, "replace_min": 0.95, "anchored": False}
+    update = {
+        "extractive_fallback": True,
+        "replace_min": 0.95,
+        "replace_by_new_words": False,
+        "anchored": False,
+    }
     engine = engine_like(api_engine, judge=api_engine.settings.judge.model_copy(update=update))
     reply = "Medinsky refused to lead any delegation and stayed in Moscow [1]."
     chain = AnswerChain(engine, ScriptedGenerator(reply, p_yes=0.01))
