@@ -47,6 +47,20 @@ _HOLDS_NUMBER = re.compile(
 )
 
 
+# "How long ...?" is answered by a duration ("Eight hours later", "a 30-day ceasefire"), not by
+# any number or date.
+_ASKS_DURATION = re.compile(r"\bhow long\b|\bfor how many\b", re.IGNORECASE)
+_NUMBER = (
+    r"(?:\d+(?:[.,]\d+)?|"
+    + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
+    + r"|a|an|several|few)"
+)
+_HOLDS_DURATION = re.compile(
+    _NUMBER + r"[\s-]+(?:" + "|".join(sorted(_DURATION_WORDS, key=len, reverse=True)) + r")\b",
+    re.IGNORECASE,
+)
+
+
 @dataclass(frozen=True)
 class Evidence:
     """One numbered evidence sentence: `article_text(source)[start:end] == text`."""
@@ -192,12 +206,18 @@ def score_rows(
     share of its best neighbour's own score (same passage), so a sentence that sits in a
     relevant paragraph outranks a lookalike in an unrelated one."""
     wants_number = bool(_ASKS_NUMBER.search(question))
+    wants_duration = bool(_ASKS_DURATION.search(question))
     own = np.array(
         [
             float(np.dot(query_vector, r["vector"]))
             + cfg.lexical_weight * lexical_overlap(question, _own(r))
             - cfg.rank_weight * r["rank"]
-            + (cfg.answer_type_weight if wants_number and _HOLDS_NUMBER.search(r["text"]) else 0)
+            + (
+                cfg.answer_type_weight
+                if wants_number
+                and (_HOLDS_DURATION if wants_duration else _HOLDS_NUMBER).search(r["text"])
+                else 0
+            )
             for r in rows
         ]
     )

@@ -533,3 +533,31 @@ def test_a_quotation_s_next_sentence_never_pushes_out_the_sentence_it_follows():
     shown = [e.text for e in choose_evidence("What happened?", NEAR, rows, budget)]
     assert other in shown and first in shown
     assert QUOTING[QUOTING_ENDS[0] + 1 : QUOTING_ENDS[1]] not in shown, "over the budget"
+
+
+def test_a_how_long_question_favours_a_sentence_holding_a_duration():
+    from rag.config import EvidenceSettings
+    from rag.evidence import score_rows
+    from rag.types import Passage
+
+    texts = ["Then came the phone call on May 19.", "Eight hours later, the president came in."]
+    text = " ".join(texts)
+    passage = Passage("a.txt", "A", text, 1.0, 0, len(text))
+    vector = np.ones(4, dtype=np.float32) / 2
+    rows = [
+        {"passage": passage, "text": t, "start": text.index(t), "end": text.index(t) + len(t),
+         "vector": vector, "rank": 0, "caption": False}
+        for t in texts
+    ]  # fmt: skip
+    cfg = EvidenceSettings(context_weight=0.0, lexical_weight=0.0)
+    date, duration = score_rows("How long did they wait?", vector, rows, cfg)
+    assert duration - date == pytest.approx(cfg.answer_type_weight)  # the date is no duration
+    date, duration = score_rows("When did they call?", vector, rows, cfg)
+    assert date == pytest.approx(duration)  # a date question: both hold a number or date
+
+
+def test_the_evidence_for_how_long_they_waited_holds_the_duration(api_engine):
+    evidence = evidence_for(
+        api_engine, "How long did the journalists wait at the Kremlin before Putin appeared?"
+    )
+    assert any(e.text.startswith("Eight hours later") for e in evidence)
