@@ -56,7 +56,10 @@ class EvidenceSettings(BaseModel):
     rank_weight: float = Field(0.05, ge=0, description="Penalty per passage rank.")
     context_weight: float = Field(0.6, ge=0, description="Share of the best neighbour's score.")
     answer_type_weight: float = Field(
-        0.3, ge=0, description="Bonus of a sentence with a number when one is asked for."
+        0.3,
+        ge=0,
+        description="Bonus of a sentence with a number when one is asked for; once more for "
+        "a duration or length when the question asks how long.",
     )
     block_sentences: int = Field(
         1,

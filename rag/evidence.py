@@ -47,16 +47,22 @@ _HOLDS_NUMBER = re.compile(
 )
 
 
-# "How long ...?" is answered by a duration ("Eight hours later", "a 30-day ceasefire"), not by
-# any number or date.
+# "How long ...?" is answered by a duration ("Eight hours later", "a 30-day ceasefire") or a
+# length ("the 1,000-kilometer front line"): such a sentence gets the number bonus twice.
 _ASKS_DURATION = re.compile(r"\bhow long\b|\bfor how many\b", re.IGNORECASE)
+_LENGTH_WORDS = vocab(
+    "kilometer kilometers kilometre kilometres km mile miles meter meters metre metres"
+)
 _NUMBER = (
-    r"(?:\d+(?:[.,]\d+)?|"
+    r"\b(?:\d+(?:[.,]\d+)*|"
     + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True))
     + r"|a|an|several|few)"
 )
 _HOLDS_DURATION = re.compile(
-    _NUMBER + r"[\s-]+(?:" + "|".join(sorted(_DURATION_WORDS, key=len, reverse=True)) + r")\b",
+    _NUMBER
+    + r"[\s-]+(?:"
+    + "|".join(sorted(_DURATION_WORDS | _LENGTH_WORDS, key=len, reverse=True))
+    + r")\b",
     re.IGNORECASE,
 )
 
@@ -212,10 +218,10 @@ def score_rows(
             float(np.dot(query_vector, r["vector"]))
             + cfg.lexical_weight * lexical_overlap(question, _own(r))
             - cfg.rank_weight * r["rank"]
+            + (cfg.answer_type_weight if wants_number and _HOLDS_NUMBER.search(r["text"]) else 0)
             + (
                 cfg.answer_type_weight
-                if wants_number
-                and (_HOLDS_DURATION if wants_duration else _HOLDS_NUMBER).search(r["text"])
+                if wants_duration and _HOLDS_DURATION.search(r["text"])
                 else 0
             )
             for r in rows

@@ -535,12 +535,16 @@ def test_a_quotation_s_next_sentence_never_pushes_out_the_sentence_it_follows():
     assert QUOTING[QUOTING_ENDS[0] + 1 : QUOTING_ENDS[1]] not in shown, "over the budget"
 
 
-def test_a_how_long_question_favours_a_sentence_holding_a_duration():
+def test_a_how_long_question_favours_a_sentence_holding_a_duration_or_a_length():
     from rag.config import EvidenceSettings
     from rag.evidence import score_rows
     from rag.types import Passage
 
-    texts = ["Then came the phone call on May 19.", "Eight hours later, the president came in."]
+    texts = [
+        "Then came the phone call on May 19.",
+        "Eight hours later, the president came in.",
+        "Along the 1,000-kilometer front line, troops wait.",
+    ]
     text = " ".join(texts)
     passage = Passage("a.txt", "A", text, 1.0, 0, len(text))
     vector = np.ones(4, dtype=np.float32) / 2
@@ -550,10 +554,11 @@ def test_a_how_long_question_favours_a_sentence_holding_a_duration():
         for t in texts
     ]  # fmt: skip
     cfg = EvidenceSettings(context_weight=0.0, lexical_weight=0.0)
-    date, duration = score_rows("How long did they wait?", vector, rows, cfg)
-    assert duration - date == pytest.approx(cfg.answer_type_weight)  # the date is no duration
-    date, duration = score_rows("When did they call?", vector, rows, cfg)
-    assert date == pytest.approx(duration)  # a date question: both hold a number or date
+    date, duration, length = score_rows("How long did they wait?", vector, rows, cfg)
+    assert duration - date == pytest.approx(cfg.answer_type_weight)  # a date is no duration
+    assert length == pytest.approx(duration)  # "how long is the front line?" asks a length
+    date, duration, length = score_rows("When did they call?", vector, rows, cfg)
+    assert date == pytest.approx(duration) == pytest.approx(length)  # any number or date
 
 
 def test_the_evidence_for_how_long_they_waited_holds_the_duration(api_engine):
