@@ -179,7 +179,7 @@ _NUMBER_NAMES = (
 )  # fmt: skip
 
 
-def _numbers(text: str, spelled: bool = True) -> set[str]:
+def numbers_of(text: str, spelled: bool = True) -> set[str]:
     """The numbers `text` writes in digits ("05" is "5", "1,000" is "1000") and, when
     `spelled`, those up to twenty it writes in words, as digits."""
     found = {re.sub(r",(?=\d{3}\b)", "", n).lstrip("0") or "0" for n in _DIGITS.findall(text)}
@@ -187,11 +187,6 @@ def _numbers(text: str, spelled: bool = True) -> set[str]:
         return found
     words = words_of(text)
     return found | {str(i) for i, name in enumerate(_NUMBER_NAMES) if name in words}
-
-
-def numbers_of(text: str) -> set[str]:
-    """The numbers `text` writes, in digits or (up to twenty) in words, as digits."""
-    return _numbers(text)
 
 
 _ORDINAL_NAMES = (
@@ -221,13 +216,13 @@ def numbers_missing(question: str, sources: Iterable[str]) -> list[str]:
     writes ("the second round"), that none of `sources` (the text around each cited quote)
     holds, in digits or in words; [] when all are there, or when the question has two parts.
     `sources` is read only when the question states a number or such an ordinal."""
-    stated = _numbers(question, spelled=False) | _ordinals(question)
+    stated = numbers_of(question, spelled=False) | _ordinals(question)
     if not stated or _two_parts(question):
         return []
     held: set[str] = set()
     for text in sources:
         ordinals = _ordinals(text)
-        held |= _numbers(text) | ordinals | {o[:-2] for o in ordinals}  # "third" holds "3" too
+        held |= numbers_of(text) | ordinals | {o[:-2] for o in ordinals}  # "third" holds "3" too
     return sorted(stated - held)
 
 

@@ -132,9 +132,11 @@ class JudgeSettings(BaseModel):
     )
     replace_by_new_words: bool = Field(
         True,
-        description="A rejected claim is replaced by the evidence sentence (at least "
-        "`replace_min` similar) holding most of the words it adds to the question, the most "
-        "similar among equals; off: by the most similar sentence.",
+        description="A rejected claim is replaced by the evidence sentence holding most of the "
+        "words it adds to the question, the most similar among equals, among those at least "
+        "`replace_min` similar and, down to `pool_min`, those holding half of those words, its "
+        "quotations and one of its numbers; off: by the most similar sentence over "
+        "`replace_min`.",
     )
     pool: int = Field(
         1,
