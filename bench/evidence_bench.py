@@ -44,8 +44,9 @@ def prepare(chain: AnswerChain, items: list) -> list[dict[str, Any]]:
 
 
 def measure(chain: AnswerChain, prepared: list[dict[str, Any]], cfg: EvidenceSettings) -> dict:
-    """Coverage of passages and evidence, and evidence words, by half and by type."""
-    groups: dict[str, list[tuple[float, float, int]]] = defaultdict(list)
+    """Coverage of passages and evidence, evidence words, and the share of each question's
+    articles the evidence shows (its gold sources), by half and by type."""
+    groups: dict[str, list[tuple[float, float, int, float]]] = defaultdict(list)
     for p in prepared:
         item = p["item"]
         evidence = choose_evidence(p["query"], p["vector"], p["rows"], cfg)
@@ -53,14 +54,17 @@ def measure(chain: AnswerChain, prepared: list[dict[str, Any]], cfg: EvidenceSet
         psg = float(all(facts_found(item.key_facts, "\n".join(x.text for x in p["passages"]))))
         evi = float(all(facts_found(item.key_facts, shown)))
         words = sum(len(e.text.split()) for e in evidence)
+        gold = set(item.sources)
+        articles = len(gold & {e.source for e in evidence}) / len(gold) if gold else 1.0
         for key in ("all", half(item.id), f"type:{item.type}"):
-            groups[key].append((psg, evi, words))
+            groups[key].append((psg, evi, words, articles))
     return {
         key: {
             "n": len(rows),
             "passage": mean(r[0] for r in rows),
             "evidence": mean(r[1] for r in rows),
             "words": mean(r[2] for r in rows),
+            "articles": mean(r[3] for r in rows),
         }
         for key, rows in sorted(groups.items())
     }
@@ -90,7 +94,10 @@ def main(argv: list[str] | None = None) -> None:
     base.update({k: v[0] for k, v in _parse(args.set).items()})
     grid = _parse(args.grid)
     names = list(grid)
-    print("setting | passage cov | evidence cov fit | evidence cov test | ratio test | words")
+    print(
+        "setting | passage cov | evidence cov fit | evidence cov test | ratio test | words"
+        " | articles shown"
+    )
     for values in itertools.product(*(grid[n] for n in names)) if names else [()]:
         cfg = EvidenceSettings(**{**base, **dict(zip(names, values, strict=True))})
         result = measure(chain, prepared, cfg)
@@ -99,14 +106,15 @@ def main(argv: list[str] | None = None) -> None:
         ratio = t["evidence"] / t["passage"] if t["passage"] else float("nan")
         print(
             f"{label} | {a['passage']:.3f} | {f['evidence']:.3f} | {t['evidence']:.3f} | "
-            f"{ratio:.3f} | {a['words']:.0f}"
+            f"{ratio:.3f} | {a['words']:.0f} | {a['articles']:.3f}"
         )
         if args.types:
             for key, r in result.items():
                 if key.startswith("type:"):
                     print(
                         f"    {key[5:]:14} n={r['n']:2} psg {r['passage']:.2f} "
-                        f"evid {r['evidence']:.2f} words {r['words']:.0f}"
+                        f"evid {r['evidence']:.2f} words {r['words']:.0f} "
+                        f"articles {r['articles']:.2f}"
                     )
 
 

@@ -23,6 +23,7 @@ from index.keyword import tokenize
 from rag.answer_type import CALENDAR_WORDS, NUMBER_WORDS, vocab
 from rag.config import EvidenceSettings
 from rag.injection import addresses_the_model
+from rag.report_cues import spans_reports
 from rag.types import Citation, Passage
 
 SHORT_SENTENCE_WORDS = 8  # a shorter sentence is quoted together with the one before it
@@ -286,9 +287,12 @@ def _continues(rows: list[dict], i: int) -> bool:
     return "\n" not in text[end : rows[i + 1]["start"] - offset] and open_quote(text, end)
 
 
-def _seeds(rows: list[dict], scores: np.ndarray, cfg: EvidenceSettings) -> list[int]:
+def _seeds(
+    rows: list[dict], scores: np.ndarray, cfg: EvidenceSettings, spans: bool = False
+) -> list[int]:
     """Seed order: the best sentence of each of the first `articles` articles (by their best
-    score, within `article_margin` of the overall best), then every sentence by score."""
+    score, within `article_margin` of the overall best unless the question `spans` reports),
+    then every sentence by score."""
     order = [int(i) for i in np.argsort(-scores) if _eligible(rows[int(i)], cfg)]
     if not order:
         return []
@@ -296,7 +300,8 @@ def _seeds(rows: list[dict], scores: np.ndarray, cfg: EvidenceSettings) -> list[
     for i in order:
         firsts.setdefault(rows[i]["passage"].source, i)
     best = scores[order[0]]
-    leaders = [i for i in firsts.values() if scores[i] >= best - cfg.article_margin]
+    margin = np.inf if spans else cfg.article_margin
+    leaders = [i for i in firsts.values() if scores[i] >= best - margin]
     leaders = leaders[: cfg.articles]
     return leaders + [i for i in order if i not in leaders]
 
@@ -333,7 +338,7 @@ def choose_evidence(
     chosen: set[int] = set()
     seen_text: set[str] = set()
     words = 0
-    for seed in _seeds(rows, scores, cfg):
+    for seed in _seeds(rows, scores, cfg, spans_reports(question)):
         if seed in chosen or len(chosen) >= cfg.max_sentences:
             continue
         block = _block(rows, scores, seed, cfg)

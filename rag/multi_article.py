@@ -12,30 +12,13 @@ article's sentence was off the question ("Crimea belongs to Ukraine" for the pri
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
 import numpy as np
 
 from rag.citations import CheckedSentence, quoted, support_matrix
 from rag.evidence import Evidence
-
-# What makes a question span reports (issue 10: "according to these reports", "versus", "both",
-# "which newspaper reported X, and which Y").
-SPANS_REPORTS = re.compile(
-    r"\b(according to|in|across|from) (the|these|those|both|all) (coverage|reports|articles"
-    r"|outlets|newspapers|stories|sources)\b"
-    r"|\b(do|did|does) (the |these |both )?(reports|articles|outlets|newspapers|stories|sources)"
-    r" (agree|differ|disagree|say)\b"
-    r"|\bboth (in|by|from) .+ and\b|\bversus\b|\bvs\.? |\beach (report|article|outlet|newspaper)\b"
-    r"|\bwhich (newspaper|outlet|paper|publication|report|article|source)s?\b.+\band which\b",
-    re.I,
-)
-
-
-def spans_reports(question: str) -> bool:
-    """True when the question asks about several reports at once."""
-    return bool(SPANS_REPORTS.search(question))
+from rag.report_cues import spans_reports
 
 
 def other_reports(

@@ -566,3 +566,25 @@ def test_the_evidence_for_how_long_they_waited_holds_the_duration(api_engine):
         api_engine, "How long did the journalists wait at the Kremlin before Putin appeared?"
     )
     assert any(e.text.startswith("Eight hours later") for e in evidence)
+
+
+def test_a_question_spanning_reports_is_shown_every_retrieved_article_however_far_below():
+    """An article whose best sentence scores far under the best one gets no block of its own,
+    unless the question asks about several reports ("according to the coverage")."""
+    from rag.config import EvidenceSettings
+    from rag.evidence import choose_evidence
+
+    near = "The talks in Istanbul ended after two hours without any agreement at all."
+    more = "The delegations left the palace in the evening and flew home the next day."
+    far = "Moscow later said the prisoner exchange went ahead as planned on the border."
+    rows = [
+        *_quotation_rows(f"{near} {more}", [len(near), len(near) + 1 + len(more)], [NEAR, NEAR]),
+        *_quotation_rows(far, [len(far)], [FAR], source="b.txt"),
+    ]
+    cfg = EvidenceSettings(words=30, context_weight=0.0, block_sentences=1, article_margin=0.3)
+    alone = choose_evidence("What happened in Istanbul?", NEAR, rows, cfg)
+    assert {e.source for e in alone} == {"a.txt"}
+    spanning = choose_evidence(
+        "What happened in Istanbul, according to the coverage?", NEAR, rows, cfg
+    )
+    assert {e.source for e in spanning} == {"a.txt", "b.txt"} and far in [e.text for e in spanning]

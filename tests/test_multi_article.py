@@ -5,8 +5,9 @@ import pytest
 from rag.answering import AnswerChain
 from rag.citations import CheckedSentence
 from rag.evidence import Evidence
-from rag.multi_article import other_reports, spans_reports
+from rag.multi_article import other_reports
 from rag.prompts import NOT_IN_SOURCES
+from rag.report_cues import spans_reports
 from tests.fakes import HashingEmbedding, ScriptedGenerator
 
 
