@@ -39,6 +39,7 @@ from rag.generation import Generator, make_generator
 from rag.grounding import adds_grounded_content, says_not_covered
 from rag.judge import ClaimJudge
 from rag.multi_article import other_reports
+from rag.position import position_spot
 from rag.prompts import ANSWER_SYSTEM, ANSWER_USER, NOT_IN_SOURCES, REFUSAL_TEXT
 from rag.quoted import Spot, question_quotation, quotation_spots, quoted_answer
 from rag.redaction import redact, redact_stream
@@ -358,13 +359,21 @@ class AnswerChain:
 
     def _quotation(self, question: str, run: _Run, citations: list[Citation]) -> Spot | None:
         """The place the question quotes, with its speaker, when the answer cites none of it
-        beyond the quoted words in any retrieved article that holds them (rag/quoted.py); None
-        otherwise or when turned off. The quotation is read from the question as asked (a
-        condensed follow-up also holds the question before it), else from the condensed one."""
-        if not self.settings.judge.quotation_look:
-            return None
-        asked = question if question_quotation(question) else run.query
-        spots = quotation_spots(asked, run.passages, self.engine.article_text)
+        beyond the quoted words in any retrieved article that holds them (rag/quoted.py); else
+        the closing or opening lines of the best article when the question names them and the
+        answer cites none of them (rag/position.py); None otherwise or when turned off. The
+        quotation is read from the question as asked (a condensed follow-up also holds the
+        question before it), else from the condensed one."""
+        cfg = self.settings.judge
+        spots: list[Spot] = []
+        if cfg.quotation_look:
+            asked = question if question_quotation(question) else run.query
+            spots = quotation_spots(asked, run.passages, self.engine.article_text)
+        if not spots and cfg.position_look:
+            place = position_spot(
+                run.query, run.passages, self.engine.sentences, self.engine.article_text
+            )
+            spots = [place] if place is not None else []
         if not spots or any(spot.cited_by(citations) for spot in spots):
             return None
         return spots[0]

@@ -171,6 +171,12 @@ class JudgeSettings(BaseModel):
         "nothing of that quotation, ask once more showing only the quotation with its speaker, "
         "and quote it verbatim if no claim then holds (rag/quoted.py).",
     )
+    position_look: bool = Field(
+        True,
+        description="When the question names an article's closing or opening lines and the "
+        "answer cites none of them, ask once more showing only that paragraph of the best "
+        "article, and quote it verbatim if no claim then holds (rag/position.py).",
+    )
     extractive_fallback: bool = Field(
         False,
         description="When no claim of the model is cited or accepted, answer with the evidence "
