@@ -38,11 +38,12 @@ from rag.filters import Filters, check_filters
 from rag.generation import Generator, make_generator
 from rag.grounding import adds_grounded_content, says_not_covered
 from rag.judge import ClaimJudge
-from rag.multi_article import other_reports
+from rag.multi_article import each_report, other_reports
 from rag.position import position_spot
 from rag.prompts import ANSWER_SYSTEM, ANSWER_USER, NOT_IN_SOURCES, REFUSAL_TEXT
 from rag.quoted import Spot, question_quotation, quotation_spots, quoted_answer
 from rag.redaction import redact, redact_stream
+from rag.report_cues import spans_reports
 from rag.support import SupportEnforcer
 from rag.timewindow import without_window_phrases
 from rag.types import Answer, Citation, Passage
@@ -53,13 +54,20 @@ _UNSET: Any = object()
 
 
 def extractive_answer(
-    evidence: list[Evidence], sentences: int, margin: float
+    evidence: list[Evidence],
+    sentences: int,
+    margin: float,
+    question: str = "",
+    relevance_min: float = 0.0,
 ) -> tuple[str, list[Citation]]:
     """The `none` backend: up to `sentences` best-scored evidence sentences, those within
-    `margin` of the best, verbatim, each cited."""
+    `margin` of the best, verbatim, each cited. For a `question` spanning reports, the best
+    sentence of each article instead (rag/multi_article.py)."""
     ranked = sorted(evidence, key=lambda e: -e.score)
     best = ranked[0].score
     chosen = [e for e in ranked[:sentences] if e.score >= best - margin]
+    if spans_reports(question):
+        chosen = each_report(ranked, sentences, relevance_min)
     text = " ".join(f"{' '.join(e.text.split())} [{n}]" for n, e in enumerate(chosen, 1))
     citations = [e.citation(n) for n, e in enumerate(chosen, 1)]
     return text, citations
@@ -381,7 +389,13 @@ class AnswerChain:
     def _extractive(self, run: _Run) -> tuple[str, list[Citation]]:
         """The extractive answer over the run's evidence: its best sentences, verbatim."""
         cfg = self.settings.evidence
-        return extractive_answer(run.evidence, cfg.extractive_sentences, cfg.extractive_margin)
+        return extractive_answer(
+            run.evidence,
+            cfg.extractive_sentences,
+            cfg.extractive_margin,
+            run.query,
+            self.settings.relevance_min,
+        )
 
     def ask(self, question: str, history: Any = None, filters: Any = None) -> Answer:
         """The final Answer (see rag.ask)."""

@@ -8,6 +8,8 @@ that no kept claim cites whose sentence is most on the question and nearest the 
 that sentence, verbatim and cited (a quote states itself: no judge call), so the answer cites
 two reports. One, not every other article: on the eval's cue questions the second-best
 article's sentence was off the question ("Crimea belongs to Ukraine" for the prisoner swap).
+The `none` backend's extractive answer to such a question quotes the best sentence of each
+article, not the best sentences overall.
 """
 
 from __future__ import annotations
@@ -41,3 +43,16 @@ def other_reports(
     closeness = support_matrix([s.text for s in kept], candidates, embed).max(axis=0)
     best = max(zip(candidates, closeness, strict=True), key=lambda p: p[0].relevance + p[1])[0]
     return [quoted(best, best.number)]
+
+
+def each_report(ranked: list[Evidence], sentences: int, relevance_min: float) -> list[Evidence]:
+    """The extractive answer to a question spanning reports: the best sentence of each article,
+    articles in the order of their best sentence, at most `sentences`; an article after the
+    first only when its sentence is at least `relevance_min` relevant to the question.
+    `ranked` is the evidence, best-scored first."""
+    firsts: dict[str, Evidence] = {}
+    for e in ranked:
+        firsts.setdefault(e.source, e)
+    chosen = list(firsts.values())[:1]
+    chosen += [e for e in list(firsts.values())[1:] if e.relevance >= relevance_min]
+    return chosen[:sentences]

@@ -1,14 +1,16 @@
 """A question about several reports gets an answer that cites each (rag/multi_article.py)."""
 
+import numpy as np
 import pytest
 
-from rag.answering import AnswerChain
+import rag
+from rag.answering import AnswerChain, extractive_answer
 from rag.citations import CheckedSentence
 from rag.evidence import Evidence
-from rag.multi_article import other_reports
+from rag.multi_article import each_report, other_reports
 from rag.prompts import NOT_IN_SOURCES
 from rag.report_cues import spans_reports
-from tests.fakes import HashingEmbedding, ScriptedGenerator
+from tests.fakes import HashingEmbedding, ScriptedGenerator, use
 
 
 @pytest.mark.parametrize(
@@ -87,3 +89,33 @@ def test_a_second_look_answer_gets_no_sentence_of_another_report(api_engine):
     assert len(generator.messages) == 2 and not answer.refused
     assert len({e.source for e in answer.evidence}) > 1, "another report was shown"
     assert len({c.source for c in answer.citations}) == 1 and "[2]" not in answer.text
+
+
+def test_the_extractive_answer_to_a_question_about_the_coverage_quotes_each_article():
+    vector = np.ones(4, dtype=np.float32) / 2
+    rows = [("a.txt", "Kyiv accepted a 30-day ceasefire.", 0.9, 0.8),
+            ("a.txt", "Kyiv also signed the minerals deal.", 0.8, 0.7),
+            ("b.txt", "Moscow rejected the 30-day ceasefire.", 0.5, 0.6),
+            ("c.txt", "The weather in Moscow was fine.", 0.4, 0.1)]  # fmt: skip
+    evidence = [
+        Evidence(n, src, src, t, 0, len(t), score, vector, relevance=rel)
+        for n, (src, t, score, rel) in enumerate(rows, 1)
+    ]
+    ranked = sorted(evidence, key=lambda e: -e.score)
+    assert [e.source for e in each_report(ranked, 2, 0.35)] == ["a.txt", "b.txt"]
+    assert [e.source for e in each_report(ranked, 3, 0.35)] == ["a.txt", "b.txt"], "c: off it"
+    spanning = "How did each side respond, according to the coverage?"
+    text, citations = extractive_answer(evidence, 2, 1.0, spanning, 0.35)
+    assert [c.source for c in citations] == ["a.txt", "b.txt"]
+    assert text == "Kyiv accepted a 30-day ceasefire. [1] Moscow rejected the 30-day ceasefire. [2]"
+    _, alone = extractive_answer(evidence, 2, 1.0, "How did Kyiv respond?", 0.35)
+    assert [c.source for c in alone] == ["a.txt", "a.txt"], "no cue: the best sentences"
+
+
+def test_the_none_backend_quotes_each_article_for_a_question_about_the_coverage(chain):
+    use(chain, None)
+    question = "According to the coverage, how many prisoners did Russia and Ukraine agree to swap?"
+    answer = rag.ask(question)
+    assert not answer.refused and answer.backend == "none"
+    assert len({c.source for c in answer.citations}) == 2
+    assert rag.validate_answer(answer) == []
