@@ -111,6 +111,12 @@ class JudgeSettings(BaseModel):
         "with it (a quote's '..., Vance said').",
     )
     max_calls: int = Field(6, ge=0, description="Most judge calls per answer.")
+    judge_conjuncts: bool = Field(
+        True,
+        description="An accepted claim of one subject and two predicates ('X expressed A and "
+        "urged B') is judged again part by part; a part the judge rejects is dropped "
+        "(rag/support.py).",
+    )
     alternatives: int = Field(
         2,
         ge=0,

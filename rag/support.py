@@ -17,7 +17,14 @@ from dataclasses import replace
 
 import numpy as np
 
-from rag.answer_type import asked_items, is_verbatim, numbers_of, quotations, words_of
+from rag.answer_type import (
+    asked_items,
+    is_verbatim,
+    numbers_of,
+    quotations,
+    vocab,
+    words_of,
+)
 from rag.citations import CheckedSentence, quoted, support_matrix
 from rag.claims import content_words
 from rag.config import JudgeSettings
@@ -44,6 +51,43 @@ def clauses(text: str) -> list[tuple[str, str]]:
     if len(parts) < 2:
         return []
     return [(p, _JOINS.sub("", p).strip()) for p in parts]
+
+
+# One subject with two predicates ("Zelenski expressed interest in hosting negotiations and urged
+# unity ..."): a judge asked about both at once accepted the pair at 0.65 while the first part
+# alone scored 0.28 (issue 10: a claim its quote does not state, riding on one it does). A
+# predicate starts with a verb in the past tense: a regular one, or one of these.
+_IRREGULAR_PAST = vocab(
+    "said made took gave told met sent held left led won lost began spoke wrote saw kept put "
+    "set went came became brought thought felt found paid sought fought struck"
+)
+
+
+_SUBORDINATE = vocab("that which who whom whose when while after before because if since as")
+
+
+def _past_verb(word: str) -> bool:
+    word = word.lower().strip(",.;:")
+    return (len(word) > 4 and word.endswith("ed")) or word in _IRREGULAR_PAST
+
+
+def conjuncts(claim: str) -> list[str]:
+    """The two statements of a claim whose subject takes two predicates joined by "and" ("X
+    expressed A and urged B" -> "X expressed A.", "X urged B"); [] for any other claim. The
+    subject is what comes before the first verb; a comma before "and" (a list) does not split,
+    nor does a clause inside the first predicate ("X confirmed that Y spoke and asked": whose
+    is "asked"?)."""
+    words = claim.split()
+    first = next((i for i, w in enumerate(words) if _past_verb(w)), None)
+    if not first:
+        return []
+    for i in range(first + 2, len(words) - 2):
+        if words[i].lower() == "and" and _past_verb(words[i + 1]) and words[i - 1][-1] != ",":
+            if _SUBORDINATE & {w.lower() for w in words[first + 1 : i]}:
+                return []  # "X confirmed that Trump spoke ... and asked ...": whose predicate?
+            subject = " ".join(words[:first])
+            return [" ".join(words[:i]) + ".", f"{subject} {' '.join(words[i + 1 :])}"]
+    return []
 
 
 def _sentence(clause: str) -> str:
@@ -111,7 +155,11 @@ class SupportEnforcer:
         if sentence.markers:
             p = self._probability(sentence.claim(), evidence, sentence.markers)
             if self._accepts(p):
-                return [replace(sentence, support=dict.fromkeys(sentence.markers, p))]
+                parts = self._conjuncts(sentence, p, evidence)
+                if parts is None:
+                    return [replace(sentence, support=dict.fromkeys(sentence.markers, p))]
+                if parts:
+                    return parts
             others = [n for n in ranked if n not in sentence.markers][: self.cfg.alternatives]
             found = self._first_accepted(sentence.claim(), others, similarity, evidence)
             if found is not None:
@@ -130,6 +178,32 @@ class SupportEnforcer:
         if self.replace and sentence.markers and best is not None:
             return [quoted(evidence[best - 1], best)]
         return []
+
+    def _conjuncts(
+        self, sentence: CheckedSentence, p: float, evidence: list[Evidence]
+    ) -> list[CheckedSentence] | None:
+        """An accepted claim of one subject and two predicates, each predicate judged alone
+        against the same quote: None when the setting is off, the claim is not such a pair, the
+        quote states it word for word, or the judge accepts both parts (the claim stands whole);
+        else the accepted parts, each a sentence of its own ([] when neither is: the claim is
+        treated as rejected)."""
+        parts = conjuncts(sentence.claim()) if self.cfg.judge_conjuncts and p < 1.0 else []
+        if not parts:
+            return None
+        probabilities = [self._probability(part, evidence, sentence.markers) for part in parts]
+        if all(self._accepts(q) for q in probabilities):
+            return None
+        return [
+            CheckedSentence(
+                _sentence(part),
+                sentence.markers,
+                True,
+                {n: sentence.similarity.get(n, 0.0) for n in sentence.markers},
+                dict.fromkeys(sentence.markers, q),
+            )  # fmt: skip
+            for part, q in zip(parts, probabilities, strict=True)
+            if self._accepts(q)
+        ]
 
     def _paraphrased(
         self, claim: str, similarity: np.ndarray, evidence: list[Evidence], ranked: list[int]

@@ -457,3 +457,48 @@ def test_an_uncited_claim_giving_the_asked_time_is_anchored_to_the_line_that_sta
     # a name is not specific enough alone: below the similarity floor nothing is anchored
     named = "Rosenberg was lost inside the Kremlin with Putin."
     assert enforce("Who was Rosenberg lost inside the Kremlin with?", named) == []
+
+
+def test_an_accepted_claim_of_two_predicates_keeps_only_the_part_its_quote_states():
+    """q102: "Zelenski expressed interest in hosting negotiations and urged unity ..." was
+    accepted whole at 0.65 against a quote that states only the second part."""
+    from rag.support import conjuncts
+
+    claim = (
+        "Zelenski expressed interest in hosting negotiations and urged unity to force Putin to "
+        "end the war."
+    )
+    assert conjuncts(claim) == [
+        "Zelenski expressed interest in hosting negotiations.",
+        "Zelenski urged unity to force Putin to end the war.",
+    ]
+    assert conjuncts("Zelenski urged unity.") == []
+    assert conjuncts("Rubio, Vance, and Witkoff attended and spoke.") == []  # no subject part
+    assert conjuncts("Russia attacked Kyiv, and launched drones at Lviv.") == []  # a comma: a list
+    nested = "The Journal confirmed that Trump spoke with Zelenski and asked him about the talks."
+    assert conjuncts(nested) == []  # whose is "asked"?
+    quote = (
+        "Zelensky sat with leaders from France, Germany, Poland and Britain on Friday on a phone "
+        "call with Trump, urging Unity to force Putin to end the war."
+    )
+    evidence = [Evidence(1, "a.txt", "Title", quote, 0, len(quote), 1.0, bow_embed([quote])[0])]
+    whole = ("hosting negotiations and urged", "")
+    first = ("hosting negotiations.", "")
+    second = ("Zelenski urged unity", "")
+
+    def enforce(table: dict, **settings: object) -> list[tuple[str, dict]]:
+        cfg = JudgeSettings(threshold=0.5, alternatives=0, anchored=False, **settings)
+        model = TableModel(table)
+        enforcer = SupportEnforcer(ClaimJudge(model, 0.5), cfg, None, "How did he react?")
+        sentence = CheckedSentence(claim, [1], True, {1: 0.7})
+        kept = enforcer.answer([sentence], np.array([[0.7]]), evidence)
+        return [(k.text, k.support) for k in kept]
+
+    assert enforce({whole: 0.65, first: 0.28, second: 0.93}) == [
+        ("Zelenski urged unity to force Putin to end the war.", {1: 0.93})
+    ]
+    assert enforce({whole: 0.65, first: 0.8, second: 0.93}) == [(claim, {1: 0.65})], "both held"
+    assert enforce({whole: 0.65, first: 0.28, second: 0.93}, judge_conjuncts=False) == [
+        (claim, {1: 0.65})
+    ]
+    assert enforce({whole: 0.65}, replace_min=0.99, replace_by_new_words=False) == []  # neither
