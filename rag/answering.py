@@ -64,10 +64,10 @@ def extractive_answer(
     `margin` of the best, verbatim, each cited. For a `question` spanning reports, the best
     sentence of each article instead (rag/multi_article.py)."""
     ranked = sorted(evidence, key=lambda e: -e.score)
-    best = ranked[0].score
-    chosen = [e for e in ranked[:sentences] if e.score >= best - margin]
     if spans_reports(question):
         chosen = each_report(ranked, sentences, relevance_min)
+    else:
+        chosen = [e for e in ranked[:sentences] if e.score >= ranked[0].score - margin]
     text = " ".join(f"{' '.join(e.text.split())} [{n}]" for n, e in enumerate(chosen, 1))
     citations = [e.citation(n) for n, e in enumerate(chosen, 1)]
     return text, citations

@@ -184,12 +184,13 @@ class SupportEnforcer:
     ) -> list[CheckedSentence] | None:
         """An accepted claim of one subject and two predicates, each predicate judged alone
         against the same quote: None when the setting is off, the claim is not such a pair, the
-        quote states it word for word, or the judge accepts both parts (the claim stands whole);
+        quote states it word for word, the judge's budget has no room for both calls, or the
+        judge accepts both parts (the claim stands whole);
         else the accepted parts, each a sentence of its own ([] when neither is: the claim is
         treated as rejected)."""
         parts = conjuncts(sentence.claim()) if self.cfg.judge_conjuncts and p < 1.0 else []
-        if not parts:
-            return None
+        if not parts or self.calls + len(parts) > self.cfg.max_calls:
+            return None  # past the budget a part would read as rejected: keep the claim whole
         probabilities = [self._probability(part, evidence, sentence.markers) for part in parts]
         if all(self._accepts(q) for q in probabilities):
             return None

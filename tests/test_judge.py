@@ -502,3 +502,25 @@ def test_an_accepted_claim_of_two_predicates_keeps_only_the_part_its_quote_state
         (claim, {1: 0.65})
     ]
     assert enforce({whole: 0.65}, replace_min=0.99, replace_by_new_words=False) == []  # neither
+
+
+def test_a_claim_of_two_predicates_stays_whole_when_the_budget_has_no_room_for_its_parts():
+    claim = "Zelenski expressed interest in hosting talks and urged unity to end the war."
+    quote = "Zelensky urged unity to force Putin to end the war."
+    evidence = [Evidence(1, "a.txt", "Title", quote, 0, len(quote), 1.0, bow_embed([quote])[0])]
+    table = {
+        ("talks and urged", ""): 0.65,
+        ("hosting talks.", ""): 0.2,
+        ("Zelenski urged", ""): 0.9,
+    }
+    for budget, expected in (
+        (1, [claim]),
+        (2, [claim]),
+        (3, ["Zelenski urged unity to end the war."]),
+    ):
+        cfg = JudgeSettings(threshold=0.5, alternatives=0, anchored=False, max_calls=budget)
+        enforcer = SupportEnforcer(ClaimJudge(TableModel(table), 0.5), cfg, None, "How?")
+        kept = enforcer.answer(
+            [CheckedSentence(claim, [1], True, {1: 0.7})], np.array([[0.7]]), evidence
+        )
+        assert [k.text for k in kept] == expected, budget
