@@ -267,7 +267,7 @@ class AnswerChain:
             raw = yield from self._generate(generator, run)
         if generator is None or run.backend.startswith("none"):
             text, citations = self._extractive(run)
-            spot = self._quotation(question, run, citations)
+            spot = self._place(question, run, citations)
             if spot is not None:
                 run.evidence = spot.sentences(self.engine.embed_model.embed)
                 text, citations = quoted_answer(run.evidence)
@@ -275,7 +275,7 @@ class AnswerChain:
             yield run.answer(text, self.asked_for(run, text, citations))
             return
         text, citations = self._drafted(raw, generator, run)
-        spot = self._quotation(question, run, citations)
+        spot = self._place(question, run, citations)
         if spot is not None:
             run.refusal = ""
             shown = [spot.evidence(self.engine.embed_model.embed)]
@@ -365,7 +365,7 @@ class AnswerChain:
             citations = []
         return text, citations
 
-    def _quotation(self, question: str, run: _Run, citations: list[Citation]) -> Spot | None:
+    def _place(self, question: str, run: _Run, citations: list[Citation]) -> Spot | None:
         """The place the question quotes, with its speaker, when the answer cites none of it
         beyond the quoted words in any retrieved article that holds them (rag/quoted.py); else
         the closing or opening lines of the best article when the question names them and the

@@ -53,6 +53,5 @@ def each_report(ranked: list[Evidence], sentences: int, relevance_min: float) ->
     firsts: dict[str, Evidence] = {}
     for e in ranked:
         firsts.setdefault(e.source, e)
-    chosen = list(firsts.values())[:1]
-    chosen += [e for e in list(firsts.values())[1:] if e.relevance >= relevance_min]
-    return chosen[:sentences]
+    best, *others = firsts.values()
+    return [best, *(e for e in others if e.relevance >= relevance_min)][:sentences]

@@ -90,9 +90,10 @@ def _named_article(question: str, passages: list[Passage]) -> Passage:
     """The retrieved article the question names: the one whose title shares most of the
     question's words ("the article about Putin's unwavering demands"), the best-ranked on a
     tie. The question's words about position pull retrieval toward any article's ending."""
-    firsts = {p.source: p for p in reversed(passages)}  # each article's best-ranked passage
-    ranked = sorted(firsts.values(), key=passages.index)
-    return max(ranked, key=lambda p: lexical_overlap(question, p.title))  # first of the best
+    firsts: dict[str, Passage] = {}  # each article's best-ranked passage, in rank order
+    for p in passages:
+        firsts.setdefault(p.source, p)
+    return max(firsts.values(), key=lambda p: lexical_overlap(question, p.title))  # first of ties
 
 
 def position_spot(

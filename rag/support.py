@@ -61,8 +61,6 @@ _IRREGULAR_PAST = vocab(
     "said made took gave told met sent held left led won lost began spoke wrote saw kept put "
     "set went came became brought thought felt found paid sought fought struck"
 )
-
-
 _SUBORDINATE = vocab("that which who whom whose when while after before because if since as")
 
 
@@ -185,9 +183,8 @@ class SupportEnforcer:
         """An accepted claim of one subject and two predicates, each predicate judged alone
         against the same quote: None when the setting is off, the claim is not such a pair, the
         quote states it word for word, the judge's budget has no room for both calls, or the
-        judge accepts both parts (the claim stands whole);
-        else the accepted parts, each a sentence of its own ([] when neither is: the claim is
-        treated as rejected)."""
+        judge accepts both parts (the claim stands whole); else the accepted parts, each a
+        sentence of its own ([] when neither is: the claim is treated as rejected)."""
         parts = conjuncts(sentence.claim()) if self.cfg.judge_conjuncts and p < 1.0 else []
         if not parts or self.calls + len(parts) > self.cfg.max_calls:
             return None  # past the budget a part would read as rejected: keep the claim whole
