@@ -257,6 +257,15 @@ class KeywordIndex:
         best = best[np.argsort(-scores[best])]
         return [(self.ids[i], float(scores[i])) for i in best if scores[i] > 0]
 
+    def holding(self, token: str) -> list[tuple[str, float]]:
+        """(chunk id, BM25 score) of every chunk holding the keyword `token`, best first."""
+        if self.model is None or token not in self.model.vocab_dict:
+            return []
+        scores = self.model.get_scores([token])
+        found = np.flatnonzero(scores > 0)
+        found = found[np.argsort(-scores[found])]
+        return [(self.ids[i], float(scores[i])) for i in found]
+
     def save(self, folder: Path) -> None:
         """Write the index to `folder`, replacing what was there only once it is complete."""
         folder = Path(folder)

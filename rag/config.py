@@ -61,6 +61,12 @@ class EvidenceSettings(BaseModel):
         description="Bonus of a sentence with a number when one is asked for; once more for "
         "a duration or length when the question asks how long.",
     )
+    rare_name_weight: float = Field(
+        0.2,
+        ge=0,
+        description="Bonus of a sentence holding a name of the question that at most a third "
+        "of the retrieved passages hold (rag/rare_names.py; fitted on the fit half).",
+    )
     block_sentences: int = Field(
         1,
         ge=1,
@@ -229,6 +235,11 @@ class Settings(BaseSettings):
     )
     retrieval_collapse_stories: bool = Field(
         True, description="Keep only the best-ranked copy of a near-duplicate story in top-k."
+    )
+    retrieval_rare_names: bool = Field(
+        True,
+        description="A question's name that at most 2 chunks hold (or 1% of them) brings its "
+        "best chunk into the top-k (rag/rare_names.py).",
     )
     story_threshold: float = Field(
         0.3,

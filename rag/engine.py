@@ -253,6 +253,7 @@ class Engine:
                 rrf_k=s.rrf_k,
                 sentence_factor=s.retrieval_sentence_factor,
                 collapse_stories=s.retrieval_collapse_stories,
+                rare_names=s.retrieval_rare_names,
             )
         return self.__dict__["retriever"]
 

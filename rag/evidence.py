@@ -2,11 +2,11 @@
 
 What this step leaves out cannot be answered, so it is measured on its own (`rag eval` reports
 evidence coverage next to passage coverage). Each sentence is scored in its context (its own
-similarity and question-word overlap, its neighbours', its passage's rank); the best ones are
-taken as contiguous blocks under a word budget, every relevant article first gets its best
-block, and the prompt shows the blocks grouped by article under a one-line header (title, outlet,
-date). Every evidence item is one verbatim sentence with exact offsets, so a citation to it is
-already the tightest quote.
+similarity and question-word overlap, a rare name of the question, its neighbours', its
+passage's rank); the best ones are taken as contiguous blocks under a word budget, every
+relevant article first gets its best block, and the prompt shows the blocks grouped by article
+under a one-line header (title, outlet, date). Every evidence item is one verbatim sentence
+with exact offsets, so a citation to it is already the tightest quote.
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from index.keyword import tokenize
 from rag.answer_type import CALENDAR_WORDS, NUMBER_WORDS, vocab
 from rag.config import EvidenceSettings
 from rag.injection import addresses_the_model
+from rag.rare_names import question_names, rare_in
 from rag.report_cues import spans_reports
 from rag.types import Citation, Passage
 
@@ -214,6 +215,7 @@ def score_rows(
     relevant paragraph outranks a lookalike in an unrelated one."""
     wants_number = bool(_ASKS_NUMBER.search(question))
     wants_duration = bool(_ASKS_DURATION.search(question))
+    rare = _rare_names(question, rows) if cfg.rare_name_weight else set()
     own = np.array(
         [
             float(np.dot(query_vector, r["vector"]))
@@ -225,6 +227,7 @@ def score_rows(
                 if wants_duration and _HOLDS_DURATION.search(r["text"])
                 else 0
             )
+            + (cfg.rare_name_weight if rare.intersection(tokenize(_own(r))) else 0)
             for r in rows
         ]
     )
@@ -237,6 +240,15 @@ def score_rows(
         ]
         context[i] = max(near) if near else 0.0
     return own + cfg.context_weight * context
+
+
+def _rare_names(question: str, rows: list[dict]) -> set[str]:
+    """The question's names that at most a third of the retrieved passages hold."""
+    names = question_names(question)
+    if not names:
+        return set()
+    passages = {id(r["passage"]): r["passage"] for r in rows}.values()
+    return rare_in(names, [set(tokenize(p.text)) for p in passages])
 
 
 def _eligible(row: dict, cfg: EvidenceSettings) -> bool:

@@ -4,7 +4,8 @@ Filters narrow every ranking at its source, so a filtered question still gets it
 vector searches run among the ids of the matching chunks and sentences (rag/prefilter.py; a
 Chroma `where` when the keyword index cannot say which match), BM25 among a candidate mask.
 Copies of one story (index/duplicates.py) take one place: the best-ranked copy, carrying where
-else it appeared.
+else it appeared. A name of the question that few chunks hold gets its best chunk into the top k
+(rag/rare_names.py).
 """
 
 from __future__ import annotations
@@ -24,11 +25,13 @@ from rag.config import Settings
 from rag.filters import Filters
 from rag.fusion import reciprocal_rank_fusion
 from rag.prefilter import Prefilter, filter_mask
+from rag.rare_names import question_names
 from rag.types import Passage
 
 log = logging.getLogger(__name__)
 
 MODES = ("hybrid", "vector", "bm25")
+RARE_NAME_CHUNKS = 2  # a question's name held by at most this many chunks is a rare one
 
 
 def _default(name: str) -> Any:
@@ -49,6 +52,7 @@ class HybridRetriever:
         rrf_k: int | None = None,
         sentence_factor: int | None = None,
         collapse_stories: bool | None = None,
+        rare_names: bool | None = None,
     ) -> None:
         if mode not in MODES:
             raise ValueError(f"Unknown retrieval mode {mode!r}; use one of {', '.join(MODES)}.")
@@ -66,6 +70,7 @@ class HybridRetriever:
         self.collapse_stories = (
             _default("retrieval_collapse_stories") if collapse_stories is None else collapse_stories
         )
+        self.rare_names = _default("retrieval_rare_names") if rare_names is None else rare_names
 
     def _vector_ids(self, query_vector: np.ndarray, k: int, scope: dict[str, Any]) -> list[str]:
         query = VectorStoreQuery(query_embedding=query_vector.tolist(), similarity_top_k=k)
@@ -138,7 +143,30 @@ class HybridRetriever:
             rankings.extend(self._vector_rankings(query_vector, n, filters))
         if self.mode in ("hybrid", "bm25"):
             rankings.append(self._keyword_ids(question, n, filters))
-        return reciprocal_rank_fusion(rankings, self.rrf_k)
+        fused = reciprocal_rank_fusion(rankings, self.rrf_k)
+        return self._with_rare_name(question, fused, k) if self.mode == "hybrid" else fused
+
+    def _with_rare_name(
+        self, question: str, fused: list[tuple[str, float]], k: int
+    ) -> list[tuple[str, float]]:
+        """`fused` with the best candidate chunk holding a rare name of the question (one that
+        at most `RARE_NAME_CHUNKS` chunks, or 1% of them, hold) moved to place k, when no chunk
+        holding that name is in the first k; the first such name only."""
+        if not self.rare_names:
+            return fused
+        top = {i for i, _ in fused[:k]}
+        candidates = dict(fused)
+        most = max(RARE_NAME_CHUNKS, len(self.keyword.ids) // 100)
+        for name in question_names(question):
+            holding = [i for i, _ in self.keyword.holding(name)]
+            if not holding or len(holding) > most or top.intersection(holding):
+                continue
+            best = next((i for i in holding if i in candidates), None)  # passes the filters
+            if best is None:
+                continue
+            rest = [pair for pair in fused if pair[0] != best]
+            return [*rest[: k - 1], (best, candidates[best]), *rest[k - 1 :]]
+        return fused
 
     def ranked_ids(
         self, question: str, query_vector: np.ndarray, k: int, filters: Filters | None = None

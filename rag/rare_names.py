@@ -1,0 +1,39 @@
+"""The question's rare names: people, places and outlets the corpus mentions in few passages.
+
+"Which think tank is Tatiana Stanovaya with?": the name occurs in one chunk of the corpus, BM25
+ranks that chunk second, but neither vector ranking has it in its top 12 (the small embedding
+model reads "Stanovaya" as "Snegovaya"), so reciprocal-rank fusion leaves it out of the top 5.
+A name that rare is what the question is about: its best chunk takes the last of the top-k
+places when no chunk holding it is there already (rag/retrieval.py), and a sentence holding a
+name that few of the retrieved passages hold scores higher in the evidence step
+(rag/evidence.py). Names are the question's capitalised words after its first, possessives cut;
+words in capitals ("REALLY BAD") and words of two letters or less ("US", "JD", "X") are not
+taken as names.
+"""
+
+from __future__ import annotations
+
+import re
+
+from index.keyword import tokenize
+
+_WORD = re.compile(r"[\w’']+")
+_POSSESSIVE = re.compile(r"[’']s?$")
+
+
+def question_names(question: str) -> list[str]:
+    """The keyword tokens of the question's capitalised words after the first, in order."""
+    names: list[str] = []
+    for word in _WORD.findall(question)[1:]:
+        word = _POSSESSIVE.sub("", word)
+        if len(word) <= 2 or not word[0].isupper() or word.isupper():
+            continue
+        names.extend(t for t in tokenize(word) if t not in names)
+    return names
+
+
+def rare_in(names: list[str], texts: list[set[str]]) -> set[str]:
+    """The names that occur in at least one and at most a third (at least one) of `texts`, each
+    given as its keyword tokens."""
+    most = max(1, len(texts) // 3)
+    return {n for n in names if 0 < sum(n in t for t in texts) <= most}
