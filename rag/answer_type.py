@@ -114,8 +114,12 @@ def _new(answer: str, question: str) -> list[str]:
 def _items(kind: str, answer: str, question: str) -> list[str]:
     """The words of `answer` that are a `kind` of thing `question` does not already say."""
     new = _new(re.sub(r"\[\d+\]", " ", answer), question)
-    if kind == NUMBER:
-        found = [w for w in new if any(c.isdigit() for c in w) or w.lower() in NUMBER_WORDS]
+    if kind == NUMBER:  # "two-week" and "three-year-old" are numbers too
+        found = [
+            w
+            for w in new
+            if any(c.isdigit() for c in w) or NUMBER_WORDS.intersection(w.lower().split("-"))
+        ]
     elif kind == DATE:
         found = [
             w
@@ -169,6 +173,15 @@ def quotations(answer: str, question: str, min_words: int = 3) -> list[str]:
 def words_of(text: str) -> set[str]:
     """The lower-cased words of `text`, possessives cut (as the checks above read them)."""
     return {w.lower() for w in _words(text)}
+
+
+def held(item: str, words: set[str]) -> bool:
+    """Whether `words` (words_of a text) hold the asked-for `item`: the word itself or, for a
+    compound ("two-week"), each of its parts, singular or plural ("after two weeks")."""
+    parts = item.split("-")
+    return item in words or (
+        len(parts) > 1 and all(p in words or f"{p}s" in words for p in parts if p)
+    )
 
 
 _DIGITS = re.compile(r"(?<![\d.,])\d+(?:[.,]\d+)*")
@@ -244,14 +257,24 @@ _SIDES = {
 _SIDE_OF = {w: side for side, words in _SIDES.items() for w in words.split()}
 
 
+def _side(word: str) -> str | None:
+    return _SIDE_OF.get(word) or _SIDE_OF.get(word.lower())  # "US" has no lower-case key
+
+
 def _sided(text: str) -> set[tuple[str, str]]:
-    """(side, noun) for each side modifier in `text` and the word after it ("delegation")."""
+    """(side, noun) for each side modifier in `text` and the noun after it ("delegation");
+    modifiers joined by "and" or "or" share theirs ("Russian and Ukrainian officials")."""
     words = _WORD.findall(text.replace("U.S.", "US"))
     pairs = set()
-    for word, noun in zip(words, words[1:], strict=False):
-        side = _SIDE_OF.get(word) or _SIDE_OF.get(word.lower())  # "US" has no lower-case key
-        if side:
-            pairs.add((side, noun.lower().removesuffix("s")))
+    for i, word in enumerate(words):
+        side = _side(word)
+        if not side:
+            continue
+        j = i + 1
+        while j < len(words) and (words[j].lower() in ("and", "or") or _side(words[j])):
+            j += 1
+        if j < len(words):
+            pairs.add((side, words[j].lower().removesuffix("s")))
     return pairs
 
 

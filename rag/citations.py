@@ -142,6 +142,29 @@ def _with_markers(sentence: str, markers: list[int]) -> str:
     return f"{sentence} {tags}"
 
 
+_CLAUSE_START = re.compile(r"^[,;:]\s*")
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)]*$")
+
+
+def _joined(pieces: list[str]) -> str:
+    """The rendered claims as one text. A claim that went on a sentence after a marker
+    ("X [1], Y [2].") joins the piece before it without a space; when that piece ended its
+    sentence or was dropped (no piece before, or one ending in a full stop), its opening comma
+    goes and its first letter is raised: "Yes, according to the evidence [1], Putin made ..."
+    with the first piece dropped reads "Putin made ...", not ", Putin made ..."."""
+    text = ""
+    for piece in pieces:
+        opening = _CLAUSE_START.match(piece)
+        if opening and text and not _SENTENCE_END.search(text):
+            text += piece
+            continue
+        if opening:
+            piece = piece[opening.end() :]
+            piece = piece[:1].upper() + piece[1:]
+        text = f"{text} {piece}" if text else piece
+    return text
+
+
 def render(checked: list[CheckedSentence], evidence: list[Evidence]) -> tuple[str, list[Citation]]:
     """Text with markers renumbered 1..k by first use, and one Citation per marker; a citation's
     support is the lowest judge probability among the claims that cite it (None: not judged)."""
@@ -149,7 +172,7 @@ def render(checked: list[CheckedSentence], evidence: list[Evidence]) -> tuple[st
     for sentence in checked:
         for n in sentence.markers:
             renumber.setdefault(n, len(renumber) + 1)
-    text = " ".join(_with_markers(s.text, [renumber[n] for n in s.markers]) for s in checked)
+    text = _joined([_with_markers(s.text, [renumber[n] for n in s.markers]) for s in checked])
     citations = []
     for old, new in renumber.items():
         ev = evidence[old - 1]

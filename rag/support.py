@@ -19,6 +19,7 @@ import numpy as np
 
 from rag.answer_type import (
     asked_items,
+    held,
     is_verbatim,
     numbers_of,
     quotations,
@@ -317,7 +318,8 @@ class SupportEnforcer:
             if similarity[n - 1] < self.cfg.pool_min and not numeric:
                 break
             text = evidence[n - 1].text
-            if items <= words_of(text) and all(is_verbatim(q, text) for q in quotes):
+            words = words_of(text)
+            if all(held(w, words) for w in items) and all(is_verbatim(q, text) for q in quotes):
                 return quoted(evidence[n - 1], n)
         return None
 

@@ -51,6 +51,9 @@ def test_the_kind_a_question_asks_for(question, kind):
         ("Who led the Russian delegation?", "He led the Russian delegation [1].", False),
         ("What is the title of the CSIS report?", "She said CSIS’s report shows it [1].", False),
         ("How did Zelenski react?", "He said nothing new [1].", True),
+        # a number in a compound is a number
+        ("Over how long a stretch did Russia come out ahead?",
+         "Russia came out ahead over a two-week stretch [1].", True),
         ("What time was it when he got lost?", "He got lost at 2:30 am [1].", True),
         ("What time was it when he got lost?", "He got lost in the night [1].", False),
         # a hyphenated name in the question says each of its names
@@ -107,6 +110,16 @@ def test_a_number_the_question_states_must_stand_near_a_cited_quote(question, ar
             ["The Ukrainian troops, Vance said."],
             "russia troop",
         ),
+        (  # sides joined by "and" share their noun, in either order
+            "How long had it been since Russian and Ukrainian officials last met?",
+            ["Ukrainian and Russian officials held talks for the first time in years."],
+            "",
+        ),
+        (
+            "How many Russian and Ukrainian officials met?",
+            ["Twelve Russian officials met."],
+            "ukraine official",
+        ),
     ],
 )
 def test_an_answer_about_another_side_does_not_answer(question, texts, wrong):
@@ -129,3 +142,11 @@ def test_an_answer_gives_the_quotations_the_question_does_not_hold(answer, quest
     from rag.answer_type import quotations
 
     assert quotations(answer, question) == found
+
+
+def test_a_compound_number_is_held_by_its_parts():
+    from rag.answer_type import held, words_of
+
+    words = words_of("The Russian media concluded that after two weeks of diplomacy, Moscow won.")
+    assert held("two-week", words) and held("two", words)
+    assert not held("two-hour", words) and not held("three-week", words)

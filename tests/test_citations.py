@@ -177,3 +177,23 @@ def test_any_model_output_yields_valid_citations(raw):
     assert [c.marker for c in citations] == list(range(1, len(citations) + 1))
     for c in citations:
         assert ARTICLE[c.start : c.end] == c.quote
+
+
+def test_a_clause_after_a_marker_reads_on_or_opens_its_own_sentence():
+    """'Yes, according to the evidence [1], Putin made ...' splits after the marker; rendered,
+    the second piece joins the first without a space, and with the first dropped it no longer
+    opens with a comma (the answer read ", Putin made a statement ...")."""
+    from rag.citations import CheckedSentence
+
+    evidence = make_evidence()
+    first = CheckedSentence("Yes, according to the evidence", [1], True)
+    second = CheckedSentence(", Putin appointed Medinsky to lead the delegation.", [1], True)
+    assert render([first, second], evidence)[0] == (
+        "Yes, according to the evidence [1], Putin appointed Medinsky to lead the delegation [1]."
+    )
+    assert render([second], evidence)[0] == ("Putin appointed Medinsky to lead the delegation [1].")
+    after_stop = CheckedSentence("The sides agreed to swap prisoners.", [2], True)
+    assert render([after_stop, second], evidence)[0] == (
+        "The sides agreed to swap prisoners [1]. Putin appointed Medinsky to lead the "
+        "delegation [2]."
+    )

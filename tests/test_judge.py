@@ -459,6 +459,27 @@ def test_an_uncited_claim_giving_the_asked_time_is_anchored_to_the_line_that_sta
     assert enforce("Who was Rosenberg lost inside the Kremlin with?", named) == []
 
 
+def test_an_uncited_claim_giving_a_compound_number_is_anchored_to_its_words():
+    """A held-out question: "a two-week stretch" is the asked-for span, and the evidence writes
+    "after two weeks of diplomacy"; the uncited claim was dropped and the question refused."""
+    texts = [
+        "Since March, the administration has called for a 30-day ceasefire.",
+        "The Russian media concluded that after two weeks of diplomacy, Moscow won.",
+    ]
+    evidence = [
+        Evidence(n, "a.txt", "Title", t, 0, len(t), 1.0, bow_embed([t])[0])
+        for n, t in enumerate(texts, 1)
+    ]
+    claim = "Rosenberg assesses that Russia came out ahead over a two-week stretch of diplomacy."
+    similarity = np.array([[0.40, 0.35]])
+    cfg = JudgeSettings(threshold=0.5, pool_min=0.3)
+    enforcer = SupportEnforcer(
+        ClaimJudge(TableModel({}), 0.5), cfg, None, "Over how long a stretch of diplomacy?"
+    )
+    kept = enforcer.answer([CheckedSentence(claim, [], True)], similarity, evidence)
+    assert [(k.text, k.markers) for k in kept] == [(texts[1], [2])]
+
+
 def test_an_accepted_claim_of_two_predicates_keeps_only_the_part_its_quote_states():
     """q102: "Zelenski expressed interest in hosting negotiations and urged unity ..." was
     accepted whole at 0.65 against a quote that states only the second part."""
