@@ -28,7 +28,8 @@ from collections.abc import Iterable
 NUMBER, DATE, NAME = "number", "date", "name"
 
 _NUMBER_Q = re.compile(
-    r"\bhow (many|much|long|old|far)\b|\bwhat time\b(?! of\b| ?frames?\b| periods?\b)"
+    r"\bhow (many|much|long|old|far|deep|wide|tall|heavy)\b"
+    r"|\bwhat time\b(?! of\b| ?frames?\b| periods?\b)"
     r"|\bwhat (is |was |are |were )?(the )?(percentage|proportion|share|number|amount|sum"
     r"|figure|price|cost|(dollar )?value)\b",
     re.I,

@@ -34,7 +34,7 @@ SHORT_SENTENCE_WORDS = 8  # a shorter sentence is quoted together with the one b
 # shares almost no word with the question.
 _ASKS_NUMBER = re.compile(
     r"\b(when|what (date|day|year|month|time)|which (date|day|year|month)|how (long|many|much|"
-    r"far|old|often|soon)|what (percentage|share|number|age)|by how)\b",
+    r"far|old|often|soon|deep|wide|tall|heavy)|what (percentage|share|number|age)|by how)\b",
     re.IGNORECASE,
 )
 _DURATION_WORDS = vocab(

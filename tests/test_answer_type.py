@@ -51,6 +51,10 @@ def test_the_kind_a_question_asks_for(question, kind):
         ("Who led the Russian delegation?", "He led the Russian delegation [1].", False),
         ("What is the title of the CSIS report?", "She said CSIS’s report shows it [1].", False),
         ("How did Zelenski react?", "He said nothing new [1].", True),
+        # a measure is asked for as a number
+        ("How deep is the buffer zone Putin pledged?",
+         "Russia will broaden its offensive to seize more territory [1].", False),
+        ("How deep is the buffer zone Putin pledged?", "It is 30 kilometres deep [1].", True),
         # a number in a compound is a number
         ("Over how long a stretch did Russia come out ahead?",
          "Russia came out ahead over a two-week stretch [1].", True),
