@@ -65,7 +65,8 @@ class EvidenceSettings(BaseModel):
         0.2,
         ge=0,
         description="Bonus of a sentence holding a name of the question that at most a third "
-        "of the retrieved passages hold (rag/rare_names.py; fitted on the fit half).",
+        "of the retrieved passages hold, unless the question asks for a number "
+        "(rag/rare_names.py; fitted on the fit half).",
     )
     block_sentences: int = Field(
         1,

@@ -215,7 +215,10 @@ def score_rows(
     relevant paragraph outranks a lookalike in an unrelated one."""
     wants_number = bool(_ASKS_NUMBER.search(question))
     wants_duration = bool(_ASKS_DURATION.search(question))
-    rare = _rare_names(question, rows) if cfg.rare_name_weight else set()
+    # A number question is led by the answer-type bonus: a sentence that names the subject
+    # without the number ("approved a plant on the Alcântara docks") would outrank the one with
+    # it ("The plant will cost 84 million euros").
+    rare = _rare_names(question, rows) if cfg.rare_name_weight and not wants_number else set()
     own = np.array(
         [
             float(np.dot(query_vector, r["vector"]))

@@ -75,3 +75,33 @@ def test_the_extractive_answer_names_the_think_tank(api_engine):
     answer = rag.ask(STANOVAYA)
     assert "Carnegie" in answer.text
     assert any("Stanovaya" in c.quote for c in answer.citations)
+
+
+def test_a_number_question_is_led_by_the_number_not_the_name():
+    """The upload test's page: "How much will the Alcântara desalination plant cost?" The
+    sentence naming Alcântara (and "Monday", a calendar word) outranked the one with the cost
+    when the name's bonus applied to number questions too."""
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from rag.evidence import score_rows
+
+    names = "The authority on Monday approved a desalination plant on the Alcântara docks."
+    cost = "The plant will cost 84 million euros."
+    page = SimpleNamespace(text=f"{names} {cost}")
+    other = [SimpleNamespace(text=f"Unrelated story number {n}.") for n in range(3)]
+    vector = np.ones(4, dtype=np.float32) / 2
+    rows = [{"passage": page, "text": t, "vector": vector, "rank": 0} for t in (names, cost)] + [
+        {"passage": p, "text": p.text, "vector": vector, "rank": 1} for p in other
+    ]
+    cfg = Settings().evidence
+    off = cfg.model_copy(update={"rare_name_weight": 0.0})
+    number = "How much will the Alcântara plant cost?"
+    assert list(score_rows(number, vector, rows, cfg)) == list(
+        score_rows(number, vector, rows, off)
+    )
+    which = "Which docks did the Alcântara authority choose?"
+    named, plain = score_rows(which, vector, rows, cfg), score_rows(which, vector, rows, off)
+    assert named[0] - plain[0] >= cfg.rare_name_weight  # its own bonus (and its neighbour's)
+    assert named[2] == pytest.approx(plain[2])  # another story: no bonus
