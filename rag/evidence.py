@@ -2,11 +2,12 @@
 
 What this step leaves out cannot be answered, so it is measured on its own (`rag eval` reports
 evidence coverage next to passage coverage). Each sentence is scored in its context (its own
-similarity and question-word overlap, a rare name of the question, its neighbours', its
-passage's rank); the best ones are taken as contiguous blocks under a word budget, every
-relevant article first gets its best block, and the prompt shows the blocks grouped by article
-under a one-line header (title, outlet, date). Every evidence item is one verbatim sentence
-with exact offsets, so a citation to it is already the tightest quote.
+similarity and question-word overlap, its neighbours', its passage's rank; a rare name of the
+question helps choose but is no part of the score); the best ones are taken as contiguous
+blocks under a word budget, every relevant article first gets its best block, and the prompt
+shows the blocks grouped by article under a one-line header (title, outlet, date). Every
+evidence item is one verbatim sentence with exact offsets, so a citation to it is already the
+tightest quote.
 """
 
 from __future__ import annotations
@@ -215,10 +216,6 @@ def score_rows(
     relevant paragraph outranks a lookalike in an unrelated one."""
     wants_number = bool(_ASKS_NUMBER.search(question))
     wants_duration = bool(_ASKS_DURATION.search(question))
-    # A number question is led by the answer-type bonus: a sentence that names the subject
-    # without the number ("approved a plant on the Alcântara docks") would outrank the one with
-    # it ("The plant will cost 84 million euros").
-    rare = _rare_names(question, rows) if cfg.rare_name_weight and not wants_number else set()
     own = np.array(
         [
             float(np.dot(query_vector, r["vector"]))
@@ -230,7 +227,6 @@ def score_rows(
                 if wants_duration and _HOLDS_DURATION.search(r["text"])
                 else 0
             )
-            + (cfg.rare_name_weight if rare.intersection(tokenize(_own(r))) else 0)
             for r in rows
         ]
     )
@@ -245,13 +241,20 @@ def score_rows(
     return own + cfg.context_weight * context
 
 
-def _rare_names(question: str, rows: list[dict]) -> set[str]:
-    """The question's names that at most a third of the retrieved passages hold."""
-    names = question_names(question)
-    if not names:
-        return set()
+def name_bonus(question: str, rows: list[dict], cfg: EvidenceSettings) -> np.ndarray:
+    """`rare_name_weight` for each sentence holding a name of the question that at most a third
+    of the retrieved passages hold (rag/rare_names.py), 0 for the others. It helps choose the
+    evidence, and is not part of a sentence's score: the `none` backend quotes the best-scored
+    sentences, and a sentence naming the subject is seldom the answer ("... Lesia Zaburanna,
+    a member of the Ukrainian parliament, wrote" for how she described Putin). Nothing for a
+    number question, led by the answer-type bonus: a sentence that names the subject without
+    the number ("approved a plant on the Alcântara docks") would outrank the one with it."""
+    names = question_names(question) if cfg.rare_name_weight else []
+    if not names or _ASKS_NUMBER.search(question):
+        return np.zeros(len(rows))
     passages = {id(r["passage"]): r["passage"] for r in rows}.values()
-    return rare_in(names, [set(tokenize(p.text)) for p in passages])
+    rare = rare_in(names, [set(tokenize(p.text)) for p in passages])
+    return np.array([cfg.rare_name_weight if rare & set(tokenize(_own(r))) else 0.0 for r in rows])
 
 
 def _eligible(row: dict, cfg: EvidenceSettings) -> bool:
@@ -350,13 +353,14 @@ def choose_evidence(
     if not rows:
         return []
     scores = score_rows(question, query_vector, rows, cfg)
+    picking = scores + name_bonus(question, rows, cfg)
     chosen: set[int] = set()
     seen_text: set[str] = set()
     words = 0
-    for seed in _seeds(rows, scores, cfg, spans_reports(question)):
+    for seed in _seeds(rows, picking, cfg, spans_reports(question)):
         if seed in chosen or len(chosen) >= cfg.max_sentences:
             continue
-        block = _block(rows, scores, seed, cfg)
+        block = _block(rows, picking, seed, cfg)
         longer = _with_continuation(rows, block, cfg)
         # with the quotation's next sentence if it fits the budget, else without it
         for tried in [longer, block] if longer != block else [block]:

@@ -2,7 +2,6 @@
 
 import pytest
 
-import rag
 from rag.answering import AnswerChain
 from rag.config import Settings
 from rag.evidence import gather_evidence
@@ -71,10 +70,21 @@ def test_the_rare_names_sentence_is_in_the_evidence(api_engine):
     assert "Carnegie" not in " ".join(e.text for e in plain)
 
 
-def test_the_extractive_answer_names_the_think_tank(api_engine):
-    answer = rag.ask(STANOVAYA)
-    assert "Carnegie" in answer.text
-    assert any("Stanovaya" in c.quote for c in answer.citations)
+def test_the_name_chooses_evidence_but_scores_nothing(api_engine):
+    """The `none` backend quotes the best-scored sentences: with the bonus in the score it
+    quoted the sentence naming Lesia Zaburanna for how she described Putin (q039), and lost
+    q039 and q044. The bonus only chooses: a sentence shown either way keeps its score, and the
+    sentence it brought in is not the best-scored one."""
+    chain = AnswerChain(api_engine, generator=None)
+    vector, passages = chain.retrieve(STANOVAYA)
+    cfg = Settings().evidence
+    off = cfg.model_copy(update={"rare_name_weight": 0.0})
+    named = gather_evidence(STANOVAYA, vector, api_engine.sentences, passages, cfg)
+    plain = gather_evidence(STANOVAYA, vector, api_engine.sentences, passages, off)
+    before = {e.text: e.score for e in plain}
+    assert all(e.score == before[e.text] for e in named if e.text in before)
+    stanovaya = next(e for e in named if "Carnegie" in e.text)
+    assert stanovaya.score < max(e.score for e in named)
 
 
 def test_a_number_question_is_led_by_the_number_not_the_name():
@@ -85,7 +95,7 @@ def test_a_number_question_is_led_by_the_number_not_the_name():
 
     import numpy as np
 
-    from rag.evidence import score_rows
+    from rag.evidence import name_bonus
 
     names = "The authority on Monday approved a desalination plant on the Alcântara docks."
     cost = "The plant will cost 84 million euros."
@@ -96,12 +106,6 @@ def test_a_number_question_is_led_by_the_number_not_the_name():
         {"passage": p, "text": p.text, "vector": vector, "rank": 1} for p in other
     ]
     cfg = Settings().evidence
-    off = cfg.model_copy(update={"rare_name_weight": 0.0})
-    number = "How much will the Alcântara plant cost?"
-    assert list(score_rows(number, vector, rows, cfg)) == list(
-        score_rows(number, vector, rows, off)
-    )
-    which = "Which docks did the Alcântara authority choose?"
-    named, plain = score_rows(which, vector, rows, cfg), score_rows(which, vector, rows, off)
-    assert named[0] - plain[0] >= cfg.rare_name_weight  # its own bonus (and its neighbour's)
-    assert named[2] == pytest.approx(plain[2])  # another story: no bonus
+    assert not name_bonus("How much will the Alcântara plant cost?", rows, cfg).any()
+    which = name_bonus("Which docks did the Alcântara authority choose?", rows, cfg)
+    assert list(which) == [cfg.rare_name_weight, 0.0, 0.0, 0.0, 0.0]
