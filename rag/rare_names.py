@@ -5,10 +5,10 @@ ranks that chunk second, but neither vector ranking has it in its top 12 (the sm
 model reads "Stanovaya" as "Snegovaya"), so reciprocal-rank fusion leaves it out of the top 5.
 A name that rare is what the question is about: its best chunk takes the last of the top-k
 places when no chunk holding it is there already (rag/retrieval.py), and a sentence holding a
-name that few of the retrieved passages hold scores higher in the evidence step
-(rag/evidence.py). Names are the question's capitalised words after its first, possessives cut;
-words in capitals ("REALLY BAD") and words of two letters or less ("US", "JD", "X") are not
-taken as names.
+name that few of the retrieved passages hold is chosen more readily for the evidence (a bonus
+that is no part of its score: rag/evidence.py, `name_bonus`). Names are the question's
+capitalised words after its first, possessives cut; words in capitals ("REALLY BAD") and words
+of two letters or less ("US", "JD", "X") are not taken as names.
 """
 
 from __future__ import annotations
