@@ -112,14 +112,30 @@ def _new(answer: str, question: str) -> list[str]:
     return [w for w in _words(answer) if w.lower() not in asked]
 
 
+# A count joined to a unit: "two-week", "three-year-old", "30-day"; not "one-sided",
+# "first-ever" or "half-hearted".
+_CARDINALS = NUMBER_WORDS - vocab("first second third half quarter double triple twice")
+_UNITS = vocab(
+    "second minute hour day week month year decade century old kilometre kilometer km mile "
+    "metre meter percent point member seat"
+)
+
+
+def _count(word: str) -> bool:
+    parts = word.lower().split("-")
+    return (
+        len(parts) > 1
+        and parts[0] in _CARDINALS
+        and any(p.removesuffix("s") in _UNITS for p in parts[1:])
+    )
+
+
 def _items(kind: str, answer: str, question: str) -> list[str]:
     """The words of `answer` that are a `kind` of thing `question` does not already say."""
     new = _new(re.sub(r"\[\d+\]", " ", answer), question)
     if kind == NUMBER:  # "two-week" and "three-year-old" are numbers too
         found = [
-            w
-            for w in new
-            if any(c.isdigit() for c in w) or NUMBER_WORDS.intersection(w.lower().split("-"))
+            w for w in new if any(c.isdigit() for c in w) or w.lower() in NUMBER_WORDS or _count(w)
         ]
     elif kind == DATE:
         found = [
@@ -176,13 +192,17 @@ def words_of(text: str) -> set[str]:
     return {w.lower() for w in _words(text)}
 
 
-def held(item: str, words: set[str]) -> bool:
-    """Whether `words` (words_of a text) hold the asked-for `item`: the word itself or, for a
-    compound ("two-week"), each of its parts, singular or plural ("after two weeks")."""
-    parts = item.split("-")
-    return item in words or (
-        len(parts) > 1 and all(p in words or f"{p}s" in words for p in parts if p)
-    )
+def held(item: str, text: str) -> bool:
+    """Whether `text` holds the asked-for `item`: the word itself or, for a compound
+    ("two-week"), its parts next to each other, singular or plural ("after two weeks", not
+    "two sides met for weeks")."""
+    if item in words_of(text):
+        return True
+    parts = [re.escape(p) for p in item.split("-") if p]
+    if len(parts) < 2:
+        return False
+    pattern = r"\b" + r"[\s-]+".join(f"{p}s?" for p in parts) + r"\b"
+    return re.search(pattern, text, re.IGNORECASE) is not None
 
 
 _DIGITS = re.compile(r"(?<![\d.,])\d+(?:[.,]\d+)*")
@@ -287,9 +307,12 @@ def wrong_side(question: str, texts: list[str]) -> str:
     if expected_type(question) is None:
         return ""
     said = set().union(*(_sided(t) for t in texts))
-    for side, noun in sorted(_sided(question)):
-        if (side, noun) not in said and any(n == noun for _, n in said):
-            return f"{side} {noun}"
+    asked = _sided(question)
+    for noun in sorted({n for _, n in asked}):
+        sides = {s for s, n in asked if n == noun}
+        answered = {s for s, n in said if n == noun}
+        if answered and not answered & sides:
+            return f"{min(sides)} {noun}"
     return ""
 
 

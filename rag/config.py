@@ -65,7 +65,7 @@ class EvidenceSettings(BaseModel):
         0.2,
         ge=0,
         description="Bonus of a sentence holding a name of the question that at most a third "
-        "of the retrieved passages hold, unless the question asks for a number "
+        "of the retrieved passages hold, unless the question asks for a number or a date "
         "(rag/rare_names.py; fitted on the fit half).",
     )
     block_sentences: int = Field(
@@ -239,8 +239,9 @@ class Settings(BaseSettings):
     )
     retrieval_rare_names: bool = Field(
         True,
-        description="A question's name that at most 2 chunks hold (or 1% of them) brings its "
-        "best chunk into the top-k (rag/rare_names.py).",
+        description="Hybrid mode: a question's name with a token that at most 2 chunks hold (or "
+        "1% of them), and no token in the top-k, brings its best candidate chunk into the last "
+        "top-k place (rag/rare_names.py).",
     )
     story_threshold: float = Field(
         0.3,

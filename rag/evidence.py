@@ -24,7 +24,7 @@ from index.keyword import tokenize
 from rag.answer_type import CALENDAR_WORDS, NUMBER_WORDS, vocab
 from rag.config import EvidenceSettings
 from rag.injection import addresses_the_model
-from rag.rare_names import question_names, rare_in
+from rag.rare_names import name_groups, names_held, rare_in
 from rag.report_cues import spans_reports
 from rag.types import Citation, Passage
 
@@ -249,12 +249,18 @@ def name_bonus(question: str, rows: list[dict], cfg: EvidenceSettings) -> np.nda
     a member of the Ukrainian parliament, wrote" for how she described Putin). Nothing for a
     number question, led by the answer-type bonus: a sentence that names the subject without
     the number ("approved a plant on the Alcântara docks") would outrank the one with it."""
-    names = question_names(question) if cfg.rare_name_weight else []
-    if not names or _ASKS_NUMBER.search(question):
+    groups = name_groups(question) if cfg.rare_name_weight else []
+    if not groups or _ASKS_NUMBER.search(question):
         return np.zeros(len(rows))
-    passages = {id(r["passage"]): r["passage"] for r in rows}.values()
-    rare = rare_in(names, [set(tokenize(p.text)) for p in passages])
-    return np.array([cfg.rare_name_weight if rare & set(tokenize(_own(r))) else 0.0 for r in rows])
+    passages = [
+        set(tokenize(p.text)) for p in {id(r["passage"]): r["passage"] for r in rows}.values()
+    ]
+    rare = rare_in([t for group in groups for t in group], passages)
+    if not rare:
+        return np.zeros(len(rows))
+    seen = set().union(*passages)
+    held = [names_held(groups, rare, set(tokenize(_own(r))), seen) for r in rows]
+    return np.array([cfg.rare_name_weight if h else 0.0 for h in held])
 
 
 def _eligible(row: dict, cfg: EvidenceSettings) -> bool:

@@ -21,15 +21,27 @@ _WORD = re.compile(r"[\w’']+")
 _POSSESSIVE = re.compile(r"[’']s?$")
 
 
-def question_names(question: str) -> list[str]:
-    """The keyword tokens of the question's capitalised words after the first, in order."""
-    names: list[str] = []
+def name_groups(question: str) -> list[list[str]]:
+    """The keyword tokens of the question's names, one list per run of capitalised words after
+    the first word ("Sergey Lavrov" is one name of two tokens), in order."""
+    groups: list[list[str]] = []
+    run: list[str] = []
     for word in _WORD.findall(question)[1:]:
-        word = _POSSESSIVE.sub("", word)
+        word = _POSSESSIVE.sub("", word).lstrip("'’")
         if len(word) <= 2 or not word[0].isupper() or word.isupper():
+            if run:
+                groups.append(run)
+            run = []
             continue
-        names.extend(t for t in tokenize(word) if t not in names)
-    return names
+        run.extend(t for t in tokenize(word) if t not in run)
+    if run:
+        groups.append(run)
+    return groups
+
+
+def question_names(question: str) -> list[str]:
+    """The keyword tokens of the question's names, each once, in order."""
+    return list(dict.fromkeys(t for group in name_groups(question) for t in group))
 
 
 def rare_in(names: list[str], texts: list[set[str]]) -> set[str]:
@@ -37,3 +49,14 @@ def rare_in(names: list[str], texts: list[set[str]]) -> set[str]:
     given as its keyword tokens."""
     most = max(1, len(texts) // 3)
     return {n for n in names if 0 < sum(n in t for t in texts) <= most}
+
+
+def names_held(groups: list[list[str]], rare: set[str], words: set[str], seen: set[str]) -> bool:
+    """Whether `words` hold a rare token of a name together with the name's last token that
+    occurs in `seen` (the retrieved text; its surname, as the corpus spells it): "Sergey Shoigu"
+    does not hold "Sergey Lavrov", though "sergey" is the rare one."""
+    for group in groups:
+        present = [t for t in group if t in seen]
+        if present and present[-1] in words and rare & words & set(group):
+            return True
+    return False

@@ -25,7 +25,7 @@ from rag.config import Settings
 from rag.filters import Filters
 from rag.fusion import reciprocal_rank_fusion
 from rag.prefilter import Prefilter, filter_mask
-from rag.rare_names import question_names
+from rag.rare_names import name_groups
 from rag.types import Passage
 
 log = logging.getLogger(__name__)
@@ -149,21 +149,30 @@ class HybridRetriever:
     def _with_rare_name(
         self, question: str, fused: list[tuple[str, float]], k: int
     ) -> list[tuple[str, float]]:
-        """`fused` with the best candidate chunk holding a rare name of the question (one that
-        at most `RARE_NAME_CHUNKS` chunks, or 1% of them, hold) moved to place k, when no chunk
-        holding that name is in the first k; the first such name only."""
-        if not self.rare_names:
+        """`fused` with a candidate chunk moved to place k when a name of the question has a
+        rare token (one that at most `RARE_NAME_CHUNKS` chunks, or 1% of them, hold) and no
+        chunk of the first k holds any token of that name: of the chunks holding its rare
+        tokens, the one holding most of the name, best BM25 first. The first such name only;
+        hybrid mode, k >= 2 (the best-fused chunk keeps its place)."""
+        if not self.rare_names or k < 2:
             return fused
         top = {i for i, _ in fused[:k]}
-        candidates = dict(fused)
+        candidates = dict(fused)  # what passes the filters
         most = max(RARE_NAME_CHUNKS, len(self.keyword.ids) // 100)
-        for name in question_names(question):
-            holding = [i for i, _ in self.keyword.holding(name)]
-            if not holding or len(holding) > most or top.intersection(holding):
+        for group in name_groups(question):
+            holding = {t: [i for i, _ in self.keyword.holding(t)] for t in group}
+            if any(top.intersection(ids) for ids in holding.values()):
                 continue
-            best = next((i for i in holding if i in candidates), None)  # passes the filters
-            if best is None:
+            pool = [
+                i
+                for ids in holding.values()
+                if 0 < len(ids) <= most
+                for i in ids
+                if i in candidates
+            ]
+            if not pool:
                 continue
+            best = max(dict.fromkeys(pool), key=lambda i: sum(i in ids for ids in holding.values()))
             rest = [pair for pair in fused if pair[0] != best]
             return [*rest[: k - 1], (best, candidates[best]), *rest[k - 1 :]]
         return fused

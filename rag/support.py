@@ -24,7 +24,6 @@ from rag.answer_type import (
     numbers_of,
     quotations,
     vocab,
-    words_of,
 )
 from rag.citations import CheckedSentence, quoted, support_matrix
 from rag.claims import content_words
@@ -318,8 +317,7 @@ class SupportEnforcer:
             if similarity[n - 1] < self.cfg.pool_min and not numeric:
                 break
             text = evidence[n - 1].text
-            words = words_of(text)
-            if all(held(w, words) for w in items) and all(is_verbatim(q, text) for q in quotes):
+            if all(held(w, text) for w in items) and all(is_verbatim(q, text) for q in quotes):
                 return quoted(evidence[n - 1], n)
         return None
 

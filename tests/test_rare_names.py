@@ -109,3 +109,48 @@ def test_a_number_question_is_led_by_the_number_not_the_name():
     assert not name_bonus("How much will the Alcântara plant cost?", rows, cfg).any()
     which = name_bonus("Which docks did the Alcântara authority choose?", rows, cfg)
     assert list(which) == [cfg.rare_name_weight, 0.0, 0.0, 0.0, 0.0]
+
+
+def test_a_name_of_several_words_is_one_name():
+    from rag.rare_names import name_groups, names_held
+
+    assert name_groups("What did Sergey Lavrov tell Marco Rubio?") == [
+        ["sergey", "lavrov"],
+        ["marco", "rubio"],
+    ]
+    assert name_groups("Who called it 'Operation Spiderweb'?") == [["operation", "spiderweb"]]
+    groups, seen = [["sergey", "lavrov"]], {"sergey", "lavrov", "shoigu"}
+    assert not names_held(groups, {"sergey"}, {"sergey", "shoigu"}, seen)
+    assert names_held(groups, {"sergey"}, {"sergey", "lavrov"}, seen)
+    # the surname as the retrieved text spells it: "McCall (McCaul)" in the question
+    assert names_held([["michael", "mccall", "mccaul"]], {"mccall"}, {"mccall"}, {"mccall"})
+
+
+class _Keyword:
+    """The keyword index's part the rare-name rule reads: ids and the chunks holding a token."""
+
+    def __init__(self, chunks: dict[str, set[str]]) -> None:
+        self.chunks = chunks
+        self.ids = list(chunks)
+
+    def holding(self, token: str) -> list[tuple[str, float]]:
+        return [(i, 1.0) for i, words in self.chunks.items() if token in words]
+
+
+def _rule(chunks: dict[str, set[str]]) -> HybridRetriever:
+    retriever = object.__new__(HybridRetriever)
+    retriever.rare_names, retriever.keyword = True, _Keyword(chunks)
+    return retriever
+
+
+def test_a_name_the_top_k_holds_by_its_common_word_brings_nothing():
+    """A reviewer's case: "Sergey" is rare, but the top 3 hold "Lavrov", so the one chunk
+    naming Sergey Shoigu must not take the third place."""
+    chunks = {f"c{n}": {"lavrov", "rubio"} for n in range(3)} | {"c8": {"sergey", "shoigu"}}
+    chunks |= {f"x{n}": {"putin"} for n in range(6)}
+    fused = [(i, 1.0 - n / 100) for n, i in enumerate(["c0", "c1", "x0", "x1", "c2", "c8"])]
+    rule = _rule(chunks)
+    assert rule._with_rare_name("What did Sergey Lavrov tell Rubio?", fused, 3) == fused
+    moved = rule._with_rare_name("What did Sergey Shoigu say?", fused, 3)
+    assert [i for i, _ in moved[:3]] == ["c0", "c1", "c8"]
+    assert rule._with_rare_name("What did Sergey Shoigu say?", fused, 1) == fused  # k = 1
