@@ -39,11 +39,6 @@ def name_groups(question: str) -> list[list[str]]:
     return groups
 
 
-def question_names(question: str) -> list[str]:
-    """The keyword tokens of the question's names, each once, in order."""
-    return list(dict.fromkeys(t for group in name_groups(question) for t in group))
-
-
 def rare_in(names: list[str], texts: list[set[str]]) -> set[str]:
     """The names that occur in at least one and at most a third (at least one) of `texts`, each
     given as its keyword tokens."""

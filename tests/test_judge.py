@@ -38,6 +38,14 @@ class TableModel:
         return self.default
 
 
+def _evidence(texts: list[str]) -> list[Evidence]:
+    """Evidence 1..n of one article, a bag-of-words vector each."""
+    return [
+        Evidence(n, "a.txt", "Title", t, 0, len(t), 1.0, bow_embed([t])[0])
+        for n, t in enumerate(texts, 1)
+    ]
+
+
 def test_yes_share_reads_yes_against_no_in_any_spelling():
     top = [("Yes", math.log(0.6)), (" yes", math.log(0.1)), ("No", math.log(0.3))]
     assert yes_share(top) == pytest.approx(0.7)
@@ -171,10 +179,7 @@ def test_a_rejected_claim_giving_the_asked_date_is_anchored_before_a_closer_sent
         "What started late at night went on with a two-hour call between Putin and Trump.",
         "Then came the phone call by Trump and Putin on May 19.",
     ]
-    evidence = [
-        Evidence(n, "a.txt", "Title", t, 0, len(t), 1.0, bow_embed([t])[0])
-        for n, t in enumerate(texts, 1)
-    ]
+    evidence = _evidence(texts)
     claim = "On May 19, Trump held a two-hour call with Putin."
     similarity = np.array([[0.6, 0.5]])  # the closer sentence (over replace_min) has no date
 
@@ -192,10 +197,7 @@ def _replaced(
     texts: list[str], similarity: list[float], claim: str, question: str, **settings: object
 ) -> list[str]:
     """What stays of `claim` (cited to sentence 1, rejected by a judge that says no to all)."""
-    evidence = [
-        Evidence(n, "a.txt", "Title", t, 0, len(t), 1.0, bow_embed([t])[0])
-        for n, t in enumerate(texts, 1)
-    ]
+    evidence = _evidence(texts)
     cfg = JudgeSettings(threshold=0.5, replace_min=0.55, pool_min=0.3, **settings)
     enforcer = SupportEnforcer(ClaimJudge(TableModel({}), 0.5), cfg, None, question)
     kept = enforcer.answer([CheckedSentence(claim, [1], True)], np.array([similarity]), evidence)
@@ -435,10 +437,7 @@ def test_a_rejected_compound_claim_keeps_each_clause_its_own_article_states():
 
 def test_an_uncited_claim_giving_the_asked_time_is_anchored_to_the_line_that_states_it():
     texts = ["I'm lost. Inside the Kremlin.", "2:30 am.", "Putin kept everyone waiting."]
-    evidence = [
-        Evidence(n, "a.txt", "Title", t, 0, len(t), 1.0, bow_embed([t])[0])
-        for n, t in enumerate(texts, 1)
-    ]
+    evidence = _evidence(texts)
     claim = "The article states that Rosenberg found himself lost inside the Kremlin at 2:30 am."
     similarity = np.array([[0.45, 0.29, 0.1]])  # the line with the time shares no other word
     cfg = JudgeSettings(threshold=0.5, pool_min=0.3)
@@ -466,10 +465,7 @@ def test_an_uncited_claim_giving_a_compound_number_is_anchored_to_its_words():
         "Since March, the administration has called for a 30-day ceasefire.",
         "The Russian media concluded that after two weeks of diplomacy, Moscow won.",
     ]
-    evidence = [
-        Evidence(n, "a.txt", "Title", t, 0, len(t), 1.0, bow_embed([t])[0])
-        for n, t in enumerate(texts, 1)
-    ]
+    evidence = _evidence(texts)
     claim = "Rosenberg assesses that Russia came out ahead over a two-week stretch of diplomacy."
     similarity = np.array([[0.40, 0.35]])
     cfg = JudgeSettings(threshold=0.5, pool_min=0.3)
