@@ -169,6 +169,14 @@ class JudgeSettings(BaseModel):
         "odd-numbered eval questions, docs/measurements.md).",
     )
     min_fact_words: int = Field(3, ge=1, description="Fewer content words: connective text.")
+    corroborate: int = Field(
+        2,
+        ge=0,
+        description="Most judge calls per answer spent citing a second article: a kept claim "
+        "that gives a rare name, a date or a 3+ digit number the question does not is also "
+        "cited to the retrieved sentence of another article holding them all, most similar "
+        "first, when the judge accepts it (0: off; rag/corroborate.py).",
+    )
     second_look: int = Field(
         3,
         ge=0,

@@ -181,3 +181,23 @@ def test_local_server_that_cannot_start_falls_back(corpus_engine, tmp_path):
     )
     assert answer.backend.startswith("none (fallback:") and "does not exist" in answer.backend
     assert not answer.refused
+
+
+def test_the_local_judge_reads_a_second_report_s_sentences_together(local):
+    """rag/corroborate.py: 004 dates the Istanbul meeting in one sentence and calls it direct
+    talks between Russia and Ukraine in another; the real judge accepts the claim from the
+    two read together, not from the dating sentence alone, and not a claim of another date."""
+    from rag.generation import make_generator
+    from rag.judge import judge_messages
+
+    generator = make_generator(local.settings)
+    dated = "Before the Istanbul meeting on May 16, President Trump gave the impression that "
+    dated += "Vladimir Putin might attend him."
+    named = "Instead, Putin made a statement in which he proposed direct talks between Russia "
+    named += "and Ukraine in Istanbul."
+    claim = "The direct Russia-Ukraine talks in Istanbul took place on May 16."
+    both = f"{named} {dated}"
+    assert generator.yes_probability(judge_messages(claim, both)) >= 0.5
+    assert generator.yes_probability(judge_messages(claim, dated)) < 0.5
+    moved = claim.replace("May 16", "May 19")
+    assert generator.yes_probability(judge_messages(moved, both)) < 0.5
