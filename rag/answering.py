@@ -13,6 +13,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -31,10 +32,10 @@ from rag.citations import (
 from rag.citations import support_matrix as similarity_matrix
 from rag.claims import without_asked_attribution, without_source_frame
 from rag.condense import check_history, condense
-from rag.corroborate import corroborated
+from rag.corroborate import corroborated, judged
 from rag.engine import Engine, check_question
 from rag.errors import RagError
-from rag.evidence import Evidence, evidence_block, gather_evidence, sentence_rows
+from rag.evidence import Evidence, eligible, evidence_block, gather_evidence, sentence_rows
 from rag.filters import Filters, check_filters
 from rag.generation import Generator, make_generator
 from rag.grounding import adds_grounded_content, says_not_covered
@@ -43,9 +44,9 @@ from rag.multi_article import each_report, other_reports
 from rag.position import position_spot
 from rag.prompts import ANSWER_SYSTEM, ANSWER_USER, NOT_IN_SOURCES, REFUSAL_TEXT
 from rag.quoted import Spot, question_quotation, quotation_spots, quoted_answer
+from rag.rare_names import rare_token
 from rag.redaction import redact, redact_stream
 from rag.report_cues import spans_reports
-from rag.retrieval import RARE_NAME_CHUNKS
 from rag.support import SupportEnforcer
 from rag.timewindow import without_window_phrases
 from rag.types import Answer, Citation, Passage
@@ -365,28 +366,24 @@ class AnswerChain:
         elif not adds_grounded_content(run.query, checked, run.evidence):
             run.refusal = "restates-question"
             citations = []
-        elif not run.strict and self.settings.judge.corroborate:
+        elif not run.strict and self.settings.judge.enabled and self.settings.judge.corroborate:
             with run.stage("corroborate"):
                 more, every = self.corroborate(checked, run, generator)
             if more != checked:
                 text, citations = render(more, every)
         return text, citations
 
-    def _rare(self, token: str) -> bool:
-        """Whether few chunks of the corpus hold the keyword `token` (at most
-        RARE_NAME_CHUNKS, or 1% of them)."""
-        keyword = self.engine.keyword()
-        most = max(RARE_NAME_CHUNKS, len(keyword.ids) // 100)
-        return 0 < len(keyword.holding(token)) <= most
-
     def corroborate(
         self, checked: list[CheckedSentence], run: _Run, generator: Generator
     ) -> tuple[list[CheckedSentence], list[Evidence]]:
         """Each claim that gives a rare name, a date or a large number also cited to another
         retrieved article stating it, when the judge accepts (rag/corroborate.py); and the
-        evidence the markers number (the shown evidence, then those sentences)."""
+        evidence the markers number (the shown evidence, then those sentences). Not after a
+        judge that failed on this answer."""
         cfg = self.settings.judge
         judge = ClaimJudge(generator, cfg.threshold)
+        if not judged(checked):
+            return checked, run.evidence
         try:
             return corroborated(
                 run.query,
@@ -397,7 +394,8 @@ class AnswerChain:
                 lambda claim, group: (
                     judge.judge(claim, " ".join(self._in_context(e) for e in group)).probability
                 ),
-                self._rare,
+                partial(rare_token, self.engine.keyword()),
+                partial(eligible, cfg=self.settings.evidence),
                 threshold=cfg.threshold,
                 calls=cfg.corroborate,
             )

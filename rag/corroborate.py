@@ -7,11 +7,11 @@ another says "Before the Istanbul meeting on May 16". A question about several r
 each of them cited, and the evidence the model was shown rarely holds the second article's
 sentence (it is chosen for the question, not for the answer). So after the judge: for each kept
 claim that gives a specific item the question does not (a rare name, a date, a number of three
-digits or more), the sentence of another retrieved article that holds every such item and is
-most similar to the claim is judged against the claim, and cited too when the judge accepts it.
-Similarity alone does not pick the second report (measured: P(yes) for the most similar other
-sentences did not separate gold from wrong articles); a shared rare item narrows the candidates
-to the ones that can state the same fact.
+digits or more that is not a year), the sentence of another retrieved article that holds every
+such item and is most similar to the claim is judged against the claim, and cited too when the
+judge accepts it. Similarity alone does not pick the second report (docs/measurements.md: P(yes)
+for the most similar other sentences did not separate gold from wrong articles); a shared rare
+item narrows the candidates to the ones that can state the same fact.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Callable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -31,70 +31,98 @@ from rag.rare_names import name_groups
 
 log = logging.getLogger(__name__)
 
-_MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
-_DATE = re.compile(rf"\b(?:(?:{_MONTHS})\s+\d{{1,2}}|\d{{1,2}}\s+(?:{_MONTHS}))\b")
+_MONTH = "January|February|March|April|May|June|July|August|September|October|November|December"
+_DATE = re.compile(rf"\b(?:({_MONTH})\s+(\d{{1,2}})|(\d{{1,2}})\s+({_MONTH}))\b")
+_YEAR = re.compile(r"(?:19|20)\d\d")
 
 
-def specific_items(question: str, claim: str, rare: Callable[[str], bool]) -> list[str]:
-    """What the claim gives that the question does not and that few texts could share: the
-    rare tokens of its names (`rare(token)`: held by few chunks of the corpus), its dates
-    ("May 16") and its numbers of three digits or more ("1000"), each as a keyword token, a
-    date or a number."""
-    asked = set(tokenize(question))
-    items = [
+def dates_of(text: str) -> set[tuple[str, int]]:
+    """The (month, day) dates `text` writes as "May 16" or "16 May"."""
+    return {
+        ((m1 or m2).lower(), int(d1 or d2)) for m1, d1, d2, m2 in _DATE.findall(text)
+    }  # fmt: skip
+
+
+def name_tokens(text: str) -> set[str]:
+    """The keyword tokens of `text`, a possessive's apostrophe cut ("Witkoff's": witkoff)."""
+    return {t.rstrip("'’") for t in tokenize(text)}
+
+
+@dataclass(frozen=True)
+class Specific:
+    """What a claim gives that few texts could share: rare name tokens, dates, numbers."""
+
+    names: frozenset[str] = frozenset()
+    dates: frozenset[tuple[str, int]] = frozenset()
+    numbers: frozenset[str] = frozenset()
+
+    def __bool__(self) -> bool:
+        return bool(self.names or self.dates or self.numbers)
+
+    def held_by(self, text: str) -> bool:
+        """Whether `text` holds every item: the names among its tokens, the dates and numbers
+        among its own."""
+        return (
+            self.names <= name_tokens(text)
+            and self.dates <= dates_of(text)
+            and self.numbers <= numbers_of(text, spelled=False)
+        )
+
+
+def specific_items(question: str, claim: str, rare: Callable[[str], bool]) -> Specific:
+    """What the claim gives that the question does not: the rare tokens of its names
+    (`rare(token)`: held by few chunks of the corpus; a name may open the claim), its dates
+    ("May 16") and its numbers of three digits or more that are not years ("1000")."""
+    asked = name_tokens(question)
+    names = {
         token
-        for group in name_groups(claim)
+        for group in name_groups(claim, skip_first=False)
         if not set(group) & asked
         for token in group
         if rare(token)
-    ]
-    items += [d for d in dict.fromkeys(_DATE.findall(claim)) if d.lower() not in question.lower()]
-    items += sorted(
-        n for n in numbers_of(claim, spelled=False) - numbers_of(question) if len(n) >= 3
+    }
+    numbers = {
+        n
+        for n in numbers_of(claim, spelled=False) - numbers_of(question, spelled=False)
+        if len(n.replace(".", "")) >= 3 and not _YEAR.fullmatch(n)
+    }
+    return Specific(
+        frozenset(names), frozenset(dates_of(claim) - dates_of(question)), frozenset(numbers)
     )
-    return list(dict.fromkeys(items))
 
 
-def holds_items(items: list[str], text: str, tokens: set[str]) -> bool:
-    """Whether `text` (with its keyword `tokens`) holds every item: a date as written (spacing
-    aside), a number among its numbers, a name token among its tokens."""
-    numbers = numbers_of(text, spelled=False)
-    flat = " ".join(text.split()).lower()
-    for item in items:
-        if _DATE.fullmatch(item):
-            if " ".join(item.split()).lower() not in flat:
-                return False
-        elif item.isdigit():
-            if item not in numbers:
-                return False
-        elif item not in tokens:
-            return False
-    return True
+def _overlaps(a_source: str, a: tuple[int, int], b_source: str, b: tuple[int, int]) -> bool:
+    return a_source == b_source and a[0] < b[1] and b[0] < a[1]
 
 
 def best_other(
-    claim_vector: np.ndarray, rows: list[dict], cited: set[str], items: list[str]
+    claim_vector: np.ndarray,
+    rows: list[dict],
+    cited: set[str],
+    items: Specific,
+    allowed: Callable[[dict], bool],
 ) -> dict | None:
-    """Of the sentence rows of articles not in `cited` (no photo caption) that hold every one
-    of `items`, the one most similar to the claim; None when there is none."""
+    """Of the sentence rows of articles not in `cited` that may be shown (`allowed`: long
+    enough, no instruction to the model, no photo caption) and hold every item, the one most
+    similar to the claim; None when there is none."""
     fits = [
         r
         for r in rows
-        if r["passage"].source not in cited
-        and not r.get("caption")
-        and holds_items(items, r["text"], set(tokenize(r["text"])))
+        if r["passage"].source not in cited and allowed(r) and items.held_by(r["text"])
     ]
     if not fits:
         return None
     return max(fits, key=lambda r: float(np.dot(claim_vector, r["vector"])))
 
 
-def as_evidence(row: dict, number: int, evidence: list[Evidence]) -> Evidence:
-    """The sentence row as evidence: the shown evidence item with its text and place, when
-    there is one, else a new item numbered `number` (not shown to the model: a citation)."""
+def as_evidence(row: dict, number: int, evidence: list[Evidence], items: Specific) -> Evidence:
+    """The sentence row as evidence: the shown (or already added) item over the same text that
+    holds the items, when there is one, else a new item numbered `number` (a citation the
+    model was not shown)."""
     passage = row["passage"]
+    span = (row["start"], row["end"])
     for e in evidence:
-        if e.source == passage.source and e.start == row["start"] and e.end == row["end"]:
+        if _overlaps(e.source, (e.start, e.end), passage.source, span) and items.held_by(e.text):
             return e
     return Evidence(
         number, passage.source, passage.title, row["text"], row["start"], row["end"], 0.0,
@@ -104,15 +132,23 @@ def as_evidence(row: dict, number: int, evidence: list[Evidence]) -> Evidence:
 
 
 def partner(vector: np.ndarray, other: Evidence, evidence: list[Evidence]) -> Evidence | None:
-    """The shown evidence sentence of `other`'s article (not `other` itself) most similar to
-    the claim (`vector`), to be read with it: the sentence that names the talks next to the one
-    that dates them. None when the model was shown no other sentence of that article."""
+    """The shown evidence sentence of `other`'s article that shares no text with it, most
+    similar to the claim (`vector`), to be read with it: the sentence that names the talks next
+    to the one that dates them. None when the model was shown no such sentence."""
+    span = (other.start, other.end)
     same = [
         e
         for e in evidence
-        if e.source == other.source and (e.start, e.end) != (other.start, other.end)
+        if e.source == other.source
+        and not _overlaps(e.source, (e.start, e.end), other.source, span)
     ]
     return max(same, key=lambda e: float(np.dot(vector, e.vector))) if same else None
+
+
+def judged(checked: list[CheckedSentence]) -> bool:
+    """Whether the judge gave a probability for every cited claim (after a failed judge the
+    claims stand on similarity alone, and no second article is judged either)."""
+    return all(all(s.support.get(n) is not None for n in s.markers) for s in checked if s.markers)
 
 
 def corroborated(
@@ -123,6 +159,7 @@ def corroborated(
     embed: Callable[[list[str]], np.ndarray],
     probability: Callable[[str, list[Evidence]], float | None],
     rare: Callable[[str], bool],
+    allowed: Callable[[dict], bool],
     *,
     threshold: float,
     calls: int,
@@ -132,24 +169,28 @@ def corroborated(
     sentences, read in their context, state the claim) reaches `threshold` for it alone or,
     failing that, read with the most similar sentence of its article the model was shown (both
     cited); and the evidence their markers number (the shown evidence, then any sentence cited
-    beyond it). At most `calls` judge calls; `rows()` gives the retrieved passages' sentence
-    rows, read only when a claim has items."""
+    beyond it). At most `calls` judge calls; a probability of None (no judge) ends the step.
+    `rows()` gives the retrieved passages' sentence rows, read only when a claim has items."""
     every = list(evidence)
     out: list[CheckedSentence] = []
     read: list[dict] | None = None
     for sentence in checked:
-        items = specific_items(question, sentence.claim(), rare) if sentence.markers else []
-        if not items or calls <= 0:
+        items = (
+            specific_items(question, sentence.claim(), rare)
+            if sentence.markers and calls > 0
+            else Specific()
+        )
+        if not items:
             out.append(sentence)
             continue
         read = rows() if read is None else read
         cited = {every[n - 1].source for n in sentence.markers}
         vector = embed([sentence.claim()])[0]
-        row = best_other(vector, read, cited, items)
+        row = best_other(vector, read, cited, items, allowed)
         if row is None:
             out.append(sentence)
             continue
-        other = as_evidence(row, len(every) + 1, every)
+        other = as_evidence(row, len(every) + 1, every, items)
         mate = partner(vector, other, evidence)
         tries = [[other], *([sorted([mate, other], key=lambda e: e.start)] if mate else [])]
         for group in tries[:calls]:
@@ -161,7 +202,10 @@ def corroborated(
                 sentence.claim(),
                 [e.text for e in group],
             )
-            if p is not None and p >= threshold:
+            if p is None:
+                calls = 0  # no verdict to be had: the answer stands as judged
+                break
+            if p >= threshold:
                 if other.number > len(every):
                     every.append(other)
                 numbers = [e.number for e in group]

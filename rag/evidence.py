@@ -263,7 +263,7 @@ def name_bonus(question: str, rows: list[dict], cfg: EvidenceSettings) -> np.nda
     return np.array([cfg.rare_name_weight if h else 0.0 for h in held])
 
 
-def _eligible(row: dict, cfg: EvidenceSettings) -> bool:
+def eligible(row: dict, cfg: EvidenceSettings) -> bool:
     """Long enough, no instruction to the model, and not in an image caption."""
     return (
         len(row["text"].split()) >= cfg.min_words
@@ -317,7 +317,7 @@ def _seeds(
     """Seed order: the best sentence of each of the first `articles` articles (by their best
     score, within `article_margin` of the overall best unless the question `spans` reports),
     then every sentence by score."""
-    order = [int(i) for i in np.argsort(-scores) if _eligible(rows[int(i)], cfg)]
+    order = [int(i) for i in np.argsort(-scores) if eligible(rows[int(i)], cfg)]
     if not order:
         return []
     firsts: dict[str, int] = {}
@@ -390,7 +390,7 @@ def _fresh(
     kept: list[int] = []
     texts: set[str] = set()
     for i in block:
-        if i in chosen or not _eligible(rows[i], cfg):
+        if i in chosen or not eligible(rows[i], cfg):
             continue
         text = " ".join(rows[i]["text"].split())
         if text in seen or text in texts:

@@ -15,18 +15,32 @@ from __future__ import annotations
 
 import re
 
-from index.keyword import tokenize
+from index.keyword import KeywordIndex, tokenize
 
 _WORD = re.compile(r"[\w’']+")
 _POSSESSIVE = re.compile(r"[’']s?$")
 
 
-def name_groups(question: str) -> list[list[str]]:
+RARE_NAME_CHUNKS = 2  # a name held by at most this many chunks (or 1% of them) is a rare one
+
+
+def rare_limit(chunks: int) -> int:
+    """The most chunks of a corpus of `chunks` that may hold a rare name's token."""
+    return max(RARE_NAME_CHUNKS, chunks // 100)
+
+
+def rare_token(keyword: KeywordIndex, token: str) -> bool:
+    """Whether some chunk of the corpus, and at most `rare_limit` of them, hold `token`."""
+    return 0 < len(keyword.holding(token)) <= rare_limit(len(keyword.ids))
+
+
+def name_groups(question: str, *, skip_first: bool = True) -> list[list[str]]:
     """The keyword tokens of the question's names, one list per run of capitalised words after
-    the first word ("Sergey Lavrov" is one name of two tokens), in order."""
+    the first word ("Sergey Lavrov" is one name of two tokens), in order. `skip_first=False`
+    reads the first word too (an answer may open with a name: "Medinsky led ...")."""
     groups: list[list[str]] = []
     run: list[str] = []
-    for word in _WORD.findall(question)[1:]:
+    for word in _WORD.findall(question)[1 if skip_first else 0 :]:
         word = _POSSESSIVE.sub("", word).lstrip("'’")
         if len(word) <= 2 or not word[0].isupper() or word.isupper():
             if run:

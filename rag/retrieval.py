@@ -25,13 +25,12 @@ from rag.config import Settings
 from rag.filters import Filters
 from rag.fusion import reciprocal_rank_fusion
 from rag.prefilter import Prefilter, filter_mask
-from rag.rare_names import name_groups
+from rag.rare_names import name_groups, rare_limit
 from rag.types import Passage
 
 log = logging.getLogger(__name__)
 
 MODES = ("hybrid", "vector", "bm25")
-RARE_NAME_CHUNKS = 2  # a question's name held by at most this many chunks is a rare one
 
 
 def _default(name: str) -> Any:
@@ -150,7 +149,7 @@ class HybridRetriever:
         self, question: str, fused: list[tuple[str, float]], k: int
     ) -> list[tuple[str, float]]:
         """`fused` with a candidate chunk moved to place k when a name of the question has a
-        rare token (one that at most `RARE_NAME_CHUNKS` chunks, or 1% of them, hold) and no
+        rare token (one that at most `rare_limit` chunks hold: 2, or 1% of them) and no
         chunk of the first k holds any token of that name: of the chunks holding its rare
         tokens, the one holding most of the name, best BM25 first. The first such name only;
         hybrid mode, k >= 2 (the best-fused chunk keeps its place)."""
@@ -158,7 +157,7 @@ class HybridRetriever:
             return fused
         top = {i for i, _ in fused[:k]}
         candidates = dict(fused)  # what passes the filters
-        most = max(RARE_NAME_CHUNKS, len(self.keyword.ids) // 100)
+        most = rare_limit(len(self.keyword.ids))
         for group in name_groups(question):
             holding = {t: [i for i, _ in self.keyword.holding(t)] for t in group}
             if any(top.intersection(ids) for ids in holding.values()):
