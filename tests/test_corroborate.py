@@ -246,3 +246,19 @@ def test_no_second_article_after_the_judge_failed(api_engine):
     )
     answer = AnswerChain(api_engine, ScriptedGenerator(reply, p_yes=dead)).ask(question)
     assert [c.source[:3] for c in answer.citations] == ["002"] and len(calls) == 1
+
+
+def test_a_filtered_question_cites_no_article_outside_its_filter(api_engine):
+    """Only passages of matching articles are retrieved or cited (DESIGN.md): the 000 sentence
+    naming Witkoff is not retrieved under a filter to 002, so it is not cited either."""
+    question = "Which White House special envoy is mentioned in connection with talks in Moscow?"
+    filters = {"sources": ["002_511fc417428f761b.txt"]}
+    first = AnswerChain(api_engine, ScriptedGenerator("Witkoff [1].")).ask(question, None, filters)
+    assert {e.source[:3] for e in first.evidence} == {"002"}
+    n = next(i for i, e in enumerate(first.evidence, 1) if "Steve Witkoff" in e.text)
+    reply = (
+        f"The special envoy mentioned in connection with talks in Moscow is Steve Witkoff [{n}]."
+    )
+    generator = ScriptedGenerator(reply, p_yes=0.9)
+    answer = AnswerChain(api_engine, generator).ask(question, None, filters)
+    assert not answer.refused and {c.source[:3] for c in answer.citations} == {"002"}
