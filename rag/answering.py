@@ -380,10 +380,10 @@ class AnswerChain:
         retrieved article stating it, when the judge accepts (rag/corroborate.py); and the
         evidence the markers number (the shown evidence, then those sentences). Not after a
         judge that failed on this answer."""
-        cfg = self.settings.judge
-        judge = ClaimJudge(generator, cfg.threshold)
         if not judged(checked):
             return checked, run.evidence
+        cfg = self.settings.judge
+        judge = ClaimJudge(generator, cfg.threshold)
         try:
             return corroborated(
                 run.query,
@@ -396,7 +396,7 @@ class AnswerChain:
                 ),
                 partial(rare_token, self.engine.keyword()),
                 partial(eligible, cfg=self.settings.evidence),
-                threshold=cfg.threshold,
+                threshold=judge.threshold,
                 calls=cfg.corroborate,
             )
         except RagError as exc:  # a dead judge: the answer stands as judged

@@ -16,6 +16,7 @@ item narrows the candidates to the ones that can state the same fact.
 
 from __future__ import annotations
 
+import calendar
 import logging
 import re
 from collections.abc import Callable
@@ -26,12 +27,12 @@ import numpy as np
 from index.keyword import tokenize
 from rag.answer_type import numbers_of
 from rag.citations import CheckedSentence
-from rag.evidence import Evidence
+from rag.evidence import Evidence, evidence_of
 from rag.rare_names import name_groups
 
 log = logging.getLogger(__name__)
 
-_MONTH = "January|February|March|April|May|June|July|August|September|October|November|December"
+_MONTH = "|".join(calendar.month_name[1:])
 _DATE = re.compile(rf"\b(?:({_MONTH})\s+(\d{{1,2}})|(\d{{1,2}})\s+({_MONTH}))\b")
 _YEAR = re.compile(r"(?:19|20)\d\d")
 
@@ -124,11 +125,7 @@ def as_evidence(row: dict, number: int, evidence: list[Evidence], items: Specifi
     for e in evidence:
         if _overlaps(e.source, (e.start, e.end), passage.source, span) and items.held_by(e.text):
             return e
-    return Evidence(
-        number, passage.source, passage.title, row["text"], row["start"], row["end"], 0.0,
-        row["vector"], outlet=passage.outlet, date=passage.date, url=passage.url,
-        also_in=passage.also_in,
-    )  # fmt: skip
+    return evidence_of(row, number)
 
 
 def partner(vector: np.ndarray, other: Evidence, evidence: list[Evidence]) -> Evidence | None:

@@ -420,27 +420,21 @@ def _numbered(
         source = rows[i]["passage"].source
         best[source] = max(best.get(source, -1e9), float(scores[i]))
     order = sorted(chosen, key=lambda i: (-best[rows[i]["passage"].source], rows[i]["start"]))
-    evidence = []
-    for n, i in enumerate(order, 1):
-        row, passage = rows[i], rows[i]["passage"]
-        evidence.append(
-            Evidence(
-                n,
-                passage.source,
-                passage.title,
-                row["text"],
-                row["start"],
-                row["end"],
-                round(float(scores[i]), 4),
-                row["vector"],
-                outlet=passage.outlet,
-                date=passage.date,
-                url=passage.url,
-                also_in=passage.also_in,
-                relevance=round(topical[i], 4),
-            )
-        )
-    return evidence
+    return [
+        evidence_of(rows[i], n, round(float(scores[i]), 4), round(topical[i], 4))
+        for n, i in enumerate(order, 1)
+    ]
+
+
+def evidence_of(row: dict, number: int, score: float = 0.0, relevance: float = 0.0) -> Evidence:
+    """A sentence row as the evidence item numbered `number`, with its passage's article
+    fields."""
+    passage = row["passage"]
+    return Evidence(
+        number, passage.source, passage.title, row["text"], row["start"], row["end"], score,
+        row["vector"], outlet=passage.outlet, date=passage.date, url=passage.url,
+        also_in=passage.also_in, relevance=relevance,
+    )  # fmt: skip
 
 
 def evidence_block(evidence: list[Evidence]) -> str:
