@@ -42,6 +42,7 @@ from rag.grounding import adds_grounded_content, says_not_covered
 from rag.judge import ClaimJudge
 from rag.multi_article import each_report, other_reports
 from rag.position import position_spot
+from rag.premise import paragraph, premise_contradicted
 from rag.prompts import ANSWER_SYSTEM, ANSWER_USER, NOT_IN_SOURCES, REFUSAL_TEXT
 from rag.quoted import Spot, question_quotation, quotation_spots, quoted_answer
 from rag.rare_names import rare_token
@@ -203,12 +204,15 @@ class AnswerChain:
         a date or a name and the answer holds none the question did not say, or when it states
         a number that no cited quote's surroundings hold (the numbers of a time window that
         narrowed retrieval are dates of articles, and not checked), or when it asks about one
-        side and the answer names only another's (rag/answer_type)."""
+        side and the answer names only another's (rag/answer_type), or when the cited
+        paragraphs place the question's event otherwise in time: ahead when it asks about it as
+        done, before when it asks what came after (rag/premise)."""
         stated = without_window_phrases(run.query) if run.note else run.query
         if citations and (
             not gives_what_was_asked(run.query, text)
             or numbers_missing(stated, (self._around(c) for c in citations))
             or wrong_side(run.query, [text, *(c.quote for c in citations)])
+            or premise_contradicted(run.query, [self._paragraph(c) for c in citations])
         ):
             run.refusal = "off-question"
             return []
@@ -223,6 +227,15 @@ class AnswerChain:
             return citation.quote
         start = max(0, citation.start - NUMBER_WINDOW)
         return f"{citation.date} {text[start : citation.end + NUMBER_WINDOW]}"
+
+    def _paragraph(self, citation: Citation) -> str:
+        """The paragraph of the article holding the cited quote (the quote alone when the
+        article cannot be read)."""
+        try:
+            text = self.engine.article_text(citation.source)
+        except RagError:
+            return citation.quote
+        return paragraph(text, citation.start, citation.end)
 
     def _in_context(self, evidence: Evidence) -> str:
         """`evidence` with the article's `context_sentences` sentences just before it and its

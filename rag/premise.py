@@ -1,0 +1,169 @@
+"""Do the cited paragraphs place the question's event where the question does in time?
+
+A question may say when its event stands: "What was agreed at the Wednesday meeting ...?" asks
+about a meeting that has taken place; "How did Zelenski react after the Trump-Putin call?" about
+what came after a call. An article that speaks of that meeting only as one to come ("will still
+meet on Wednesday"), or of the reaction only as what came before the call ("spoke with Zelenski
+before the call"), does not answer it, though its sentence is true, similar to the question and
+accepted by the claims judge. Two of issue 10's failure kinds: an event that did not happen
+asserted as fact, and a time taken from another event.
+
+Both checks read the paragraph of each cited quote (`paragraph`), never the answer's wording,
+and say nothing unless the paragraphs contradict the question: a paragraph that is silent on
+the question's timing passes.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from rag.answer_type import vocab
+
+
+def paragraph(text: str, start: int, end: int) -> str:
+    """The paragraph of `text` (between blank lines, or line breaks) holding [start, end)."""
+    begin = max(text.rfind("\n", 0, start) + 1, 0)
+    stop = text.find("\n", end)
+    return text[begin : stop if stop >= 0 else len(text)]
+
+
+def _stem(word: str) -> str:
+    """A word without its inflection: "meeting", "meets", "met" -> "meet"; "talks" -> "talk"."""
+    word = word.lower().strip("’'")
+    word = _IRREGULAR.get(word, word)
+    for suffix in ("ings", "ing", "ed", "es", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+_IRREGULAR = {"met": "meet", "spoke": "speak", "spoken": "speak", "held": "hold", "told": "tell"}
+_DETERMINERS = vocab("the a an his her their its that this these those")
+_PRONOUNS = vocab("he she it they we i you him her them us me")
+_OPPOSITE = {"before": "after", "after": "before"}
+_TOKEN = re.compile(r"[\w’'-]+")
+
+# --- an event the question takes as past, that the sources place ahead ----------------------
+
+# The question takes its event as done: "What was agreed at ...", "What did they decide ...".
+_PAST_Q = re.compile(r"\b(was|were|did|had)\b", re.I)
+# ... unless it says itself that the event is ahead: "Where were they still due to meet?"
+_AHEAD_Q = re.compile(
+    r"\b(will|would|shall|due|going to|plans?|planned|scheduled|expected|upcoming|next"
+    r"|set to|to be held|intend(s|ed)? to)\b",
+    re.I,
+)
+# In a source, a verb put ahead: "will still meet", "are to meet", "is scheduled to hold".
+_AHEAD = re.compile(
+    r"\b(?:will|shall|(?:is|are) (?:due |scheduled |set |expected |going )?to|plans? to"
+    r"|(?:is|are) planning to)((?:\s+[\w’'-]+){1,3})",
+    re.I,
+)
+_ADVERBS = vocab("still also soon then again finally only not now first later yet be")
+_NOT_EVENTS = vocab("be have do make take say get go come give")
+
+
+def _ahead_verbs(text: str) -> list[str]:
+    """The stems of the verbs `text` puts in the future ("will still meet" -> "meet"), once
+    per mention."""
+    found = []
+    for match in _AHEAD.finditer(text):
+        words = [w for w in match.group(1).split() if w.lower() not in _ADVERBS]
+        if words and _stem(words[0]) not in _NOT_EVENTS:
+            found.append(_stem(words[0]))
+    return found
+
+
+def ahead_only(question: str, paragraphs: list[str]) -> str:
+    """The question's event word ("meeting") when the question asks about it as done (past
+    tense, nothing in it saying the event is ahead) and the cited paragraphs name it, each
+    time, as ahead ("will still meet"); "" otherwise, and when any of them names it otherwise
+    ("met", "the meeting ended")."""
+    if not _PAST_Q.search(question) or _AHEAD_Q.search(question):
+        return ""
+    asked = _heads(question)
+    ahead = [verb for text in paragraphs for verb in _ahead_verbs(text) if verb in asked]
+    for verb in sorted(set(ahead)):
+        named = sum(_stem(w) == verb for text in paragraphs for w in _TOKEN.findall(text))
+        if named == ahead.count(verb):
+            return asked[verb]
+    return ""
+
+
+# --- before / after an event ---------------------------------------------------------------
+
+
+def _modifier(word: str) -> bool:
+    """A word before an event noun that is not the noun: a name, a number, "two-hour"."""
+    return word[:1].isupper() or word[:1].isdigit() or "-" in word
+
+
+def _head(words: list[str], j: int) -> str:
+    """The noun a phrase starting at words[j] ends with, past names, numbers and compounds
+    ("Wednesday meeting" -> "meeting"); "" when there is none within five words."""
+    start = j
+    while j < len(words) and j - start < 5 and _modifier(words[j]):
+        j += 1
+    if j < len(words) and words[j].isalpha() and words[j].islower():
+        return "" if words[j] in _PRONOUNS else words[j]
+    return ""
+
+
+# Where a question puts its event as a place in time: "at the meeting", "during the talks".
+_AT = vocab("at during from in")
+
+
+def _heads(question: str) -> dict[str, str]:
+    """{stem: word} of the events the question places itself at ("at the Wednesday meeting"
+    -> {"meet": "meeting"}); not its verbs, nor a noun it only mentions ("his expectations for
+    a Trump-Putin meeting")."""
+    words = _TOKEN.findall(question)
+    heads = (
+        _head(words, i + 2)
+        for i, w in enumerate(words[:-1])
+        if w.lower() in _AT and words[i + 1].lower() in _DETERMINERS
+    )
+    return {_stem(h): h for h in heads if h and not h.endswith("ed")}
+
+
+def _orders(text: str) -> set[tuple[str, str]]:
+    """(before|after, event stem) for each "before/after [the] [names, numbers, compounds]
+    noun" in `text`: "after the two-hour Trump-Putin call" -> ("after", "call"); "after
+    Rubio's withdrawal" -> ("after", "withdrawal")."""
+    words = _TOKEN.findall(text)
+    found = set()
+    for i, word in enumerate(words):
+        if word.lower() not in _OPPOSITE:
+            continue
+        j = i + 1
+        if j < len(words) and words[j].lower() in _DETERMINERS:
+            j += 1
+        noun = _head(words, j)
+        if noun:
+            found.add((word.lower(), _stem(noun)))
+    return found
+
+
+def order_contradicted(question: str, paragraphs: Iterable[str]) -> str:
+    """'after call' when the question asks what came after (or before) an event and a cited
+    paragraph places it on the other side of that event ("before the call") while none
+    places it on the asked side; "" otherwise."""
+    asked = _orders(question)
+    if not asked:
+        return ""
+    said = set().union(*(_orders(p) for p in paragraphs))
+    for relation, event in sorted(asked):
+        if (_OPPOSITE[relation], event) in said and (relation, event) not in said:
+            return f"{relation} {event}"
+    return ""
+
+
+def premise_contradicted(question: str, paragraphs: list[str]) -> str:
+    """Why the cited paragraphs do not answer the question in time ("ahead: meeting",
+    "order: after call"); "" when they do not contradict it."""
+    ahead = ahead_only(question, paragraphs)
+    if ahead:
+        return f"ahead: {ahead}"
+    order = order_contradicted(question, paragraphs)
+    return f"order: {order}" if order else ""

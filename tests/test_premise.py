@@ -1,0 +1,87 @@
+"""rag/premise.py: cited paragraphs that place the question's event otherwise in time."""
+
+import rag
+from rag.premise import ahead_only, order_contradicted, paragraph, premise_contradicted
+from tests.fakes import ScriptedGenerator, use
+
+LONDON = "What was agreed at the Wednesday meeting of US, European and Ukrainian negotiators?"
+AHEAD = "Negotiators from the United States, Europe, and Ukraine will still meet on Wednesday."
+AFTER = "How did Zelenski react publicly after the two-hour Trump-Putin call?"
+BEFORE = (
+    "Trump briefly spoke with Zelenski before the call to Putin. According to his sources, "
+    "the Ukrainian leader suggested a 30-day ceasefire."
+)
+
+
+def test_paragraph_is_the_line_holding_the_span():
+    text = "First line.\n\nSecond one, with the quote. And more.\nThird."
+    start = text.index("the quote")
+    assert paragraph(text, start, start + 9) == "Second one, with the quote. And more."
+    assert paragraph("one paragraph", 4, 7) == "one paragraph"
+
+
+def test_an_event_asked_about_as_done_that_the_sources_put_ahead():
+    assert ahead_only(LONDON, [AHEAD]) == "meeting"
+    assert premise_contradicted(LONDON, ["A ceasefire was signed.", AHEAD]) == "ahead: meeting"
+    assert ahead_only(LONDON, ["The negotiators are to meet in London."]) == "meeting"
+
+
+def test_an_event_named_as_done_anywhere_or_not_at_all_is_no_contradiction():
+    assert ahead_only(LONDON, [AHEAD, "At Wednesday's meeting they agreed on a text."]) == ""
+    assert ahead_only(LONDON, ["They met on Wednesday. They will meet again in May."]) == ""
+    assert ahead_only(LONDON, ["A ceasefire was signed."]) == ""  # silent: not contradicted
+
+
+def test_a_question_that_says_its_event_is_ahead_or_only_mentions_it_is_not_checked():
+    due = "Where were the negotiators still due to meet after the talks?"
+    assert ahead_only(due, [AHEAD]) == ""
+    assert ahead_only("How did Gorka describe his hopes for a Trump-Putin meeting?", [AHEAD]) == ""
+    assert ahead_only("Where was he speaking to reporters from?", ["He will speak soon."]) == ""
+    assert ahead_only("What is agreed at the Wednesday meeting?", [AHEAD]) == ""  # no past
+
+
+def test_after_an_event_that_the_sources_place_before_it():
+    assert order_contradicted(AFTER, [BEFORE]) == "after call"
+    assert premise_contradicted(AFTER, [BEFORE]) == "order: after call"
+    asked_before = "What did Zelenski suggest before the Trump-Putin call?"
+    assert order_contradicted(asked_before, [BEFORE]) == ""
+    assert order_contradicted(asked_before, ["He spoke to them after the call."]) == "before call"
+
+
+def test_the_asked_side_anywhere_another_event_or_silence_is_no_contradiction():
+    both = "He informed Zelenski during a call right after the call with Putin."
+    assert order_contradicted(AFTER, [BEFORE, both]) == ""
+    assert order_contradicted(AFTER, ["He spoke before the summit."]) == ""  # another event
+    assert order_contradicted(AFTER, ["Zelenski suggested a ceasefire."]) == ""
+    assert order_contradicted("What happened after he left?", [BEFORE]) == ""  # no event noun
+    assert premise_contradicted("Who led the delegation?", [BEFORE, AHEAD]) == ""
+
+
+def test_a_cited_answer_whose_paragraph_puts_the_event_before_is_off_question(chain):
+    """The real index: the Wall Street Journal paragraph says Zelenski spoke to Trump before
+    the call; a question about after the call is not answered by it (q102's kind)."""
+    reply = (
+        "Zelenski suggested a 30-day ceasefire, a future meeting between Putin and Zelenski, "
+        "and unifying the line and tone between the United States and Ukraine [1]."
+    )
+    use(chain, ScriptedGenerator(reply))
+    answer = rag.ask(AFTER)
+    assert answer.refused and answer.refusal == "off-question" and answer.citations == []
+    answered = rag.ask("What did Zelenski suggest to Trump before the Trump-Putin call?")
+    assert not answered.refused and "30-day ceasefire" in answered.citations[0].quote
+
+
+def test_a_cited_answer_whose_paragraph_puts_the_asked_meeting_ahead_is_off_question(chain):
+    """The real index: the New York Times paragraph says the negotiators will still meet on
+    Wednesday; what was agreed there, it cannot say (q101's kind)."""
+    reply = (
+        "Negotiators from the United States, Europe and Ukraine will meet on Wednesday in "
+        "London to continue drafting a ceasefire proposal [1]."
+    )
+    use(chain, ScriptedGenerator(reply))
+    answer = rag.ask(LONDON.replace("?", " in London?"))
+    assert answer.refused and answer.refusal == "off-question" and answer.citations == []
+    answered = rag.ask(
+        "Where were the negotiators from the United States, Europe and Ukraine still due to meet?"
+    )
+    assert not answered.refused and "London" in answered.text
