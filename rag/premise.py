@@ -1,4 +1,4 @@
-"""Do the cited paragraphs place the question's event where the question does in time?
+"""Do the cited paragraphs speak of what the question takes as given?
 
 A question may say when its event stands: "What was agreed at the Wednesday meeting ...?" asks
 about a meeting that has taken place; "How did Zelenski react after the Trump-Putin call?" about
@@ -8,9 +8,13 @@ before the call"), does not answer it, though its sentence is true, similar to t
 accepted by the claims judge. Two of issue 10's failure kinds: an event that did not happen
 asserted as fact, and a time taken from another event.
 
-Both checks read the paragraph of each cited quote (`paragraph`), never the answer's wording,
-and say nothing unless the paragraphs contradict the question: a paragraph that is silent on
-the question's timing passes.
+A question asking for the name of a thing ("the official name of the Graham-Blumenthal Russia
+sanctions bill") is answered only by a paragraph that speaks of that thing: a name from a
+paragraph that never mentions it ("The Wartime Act I passed ...") names something else.
+
+Each check reads the paragraph of each cited quote (`paragraph`), never the answer's wording,
+and says nothing unless the paragraphs contradict the question or miss its subject: a
+paragraph that is silent on the question's timing passes.
 """
 
 from __future__ import annotations
@@ -159,11 +163,39 @@ def order_contradicted(question: str, paragraphs: Iterable[str]) -> str:
     return ""
 
 
+# "What is the (official) name of the X bill?", "the title of the upcoming CSIS report on ...":
+# the thing named runs to a relative clause, a preposition or the question's end.
+_NAME_OF = re.compile(
+    r"\b(?:name|title)s? of (?:the |a |an |this |that )?(.+?)"
+    r"(?:\s+(?:who|whom|that|which|whose|on|in|at|for|by|from|to|about|with)\b|[?.!]|$)",
+    re.IGNORECASE,
+)
+_SUBJECT_STOP = vocab("the a an of and or official full new upcoming")
+
+
+def subject_unnamed(question: str, paragraphs: list[str]) -> str:
+    """The thing a "what is the name of X" question asks about ("Graham-Blumenthal Russia
+    sanctions bill") when no cited paragraph has any word of it; "" otherwise, and for any
+    other question."""
+    match = _NAME_OF.search(question)
+    if not match:
+        return ""
+    subject = match.group(1).strip()
+    words = {_stem(p) for w in _TOKEN.findall(subject) for p in w.split("-") if p}
+    words -= _SUBJECT_STOP
+    said = {_stem(p) for text in paragraphs for w in _TOKEN.findall(text) for p in w.split("-")}
+    return subject if words and not words & said else ""
+
+
 def premise_contradicted(question: str, paragraphs: list[str]) -> str:
-    """Why the cited paragraphs do not answer the question in time ("ahead: meeting",
-    "order: after call"); "" when they do not contradict it."""
+    """Why the cited paragraphs do not answer the question ("ahead: meeting", "order: after
+    call", "subject: Graham-Blumenthal Russia sanctions bill"); "" when they do not contradict
+    it or miss its subject."""
     ahead = ahead_only(question, paragraphs)
     if ahead:
         return f"ahead: {ahead}"
     order = order_contradicted(question, paragraphs)
-    return f"order: {order}" if order else ""
+    if order:
+        return f"order: {order}"
+    subject = subject_unnamed(question, paragraphs)
+    return f"subject: {subject}" if subject else ""

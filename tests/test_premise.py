@@ -1,7 +1,13 @@
 """rag/premise.py: cited paragraphs that place the question's event otherwise in time."""
 
 import rag
-from rag.premise import ahead_only, order_contradicted, paragraph, premise_contradicted
+from rag.premise import (
+    ahead_only,
+    order_contradicted,
+    paragraph,
+    premise_contradicted,
+    subject_unnamed,
+)
 from tests.fakes import ScriptedGenerator, use
 
 LONDON = "What was agreed at the Wednesday meeting of US, European and Ukrainian negotiators?"
@@ -85,3 +91,32 @@ def test_a_cited_answer_whose_paragraph_puts_the_asked_meeting_ahead_is_off_ques
         "Where were the negotiators from the United States, Europe and Ukraine still due to meet?"
     )
     assert not answered.refused and "London" in answered.text
+
+
+BILL = "What is the official name of the Graham-Blumenthal Russia sanctions bill?"
+
+
+def test_a_name_asked_for_must_come_from_a_paragraph_about_the_named_thing():
+    wartime = "“The Wartime Act I passed has a presidential reduction authority,” he said."
+    assert subject_unnamed(BILL, [wartime]) == "Graham-Blumenthal Russia sanctions bill"
+    assert premise_contradicted(BILL, [wartime]).startswith("subject: Graham-Blumenthal")
+    assert subject_unnamed(BILL, [wartime, "He backs the Graham Blumenthal bill."]) == ""
+    assert subject_unnamed(BILL, ["The bill is called the Sanctioning Russia Act."]) == ""
+    spokesperson = "What is the name of the White House spokesperson who spoke of frustration?"
+    assert (
+        subject_unnamed(spokesperson, ["Karoline Leavitt said so."]) == "White House spokesperson"
+    )
+    assert subject_unnamed(spokesperson, ["A White House spokeswoman said so."]) == ""
+    assert subject_unnamed("Who led the delegation?", [wartime]) == ""  # no "name of"
+
+
+def test_a_name_from_a_paragraph_that_never_names_the_bill_is_off_question(chain):
+    """The real index: McCaul's "Wartime Act I passed" is not the name of the Graham-Blumenthal
+    bill (q103's kind); the bill's sponsors, asked for, are in a paragraph about it."""
+    use(chain, ScriptedGenerator("The Wartime Act I passed has a presidential authority [1]."))
+    answer = rag.ask(BILL)
+    assert answer.refused and answer.refusal == "off-question" and answer.citations == []
+    reply = "The bill is sponsored by Lindsey Graham and Richard Blumenthal [1]."
+    use(chain, ScriptedGenerator(reply))
+    answered = rag.ask("Who sponsored the Graham-Blumenthal Russia sanctions bill?")
+    assert not answered.refused and "Blumenthal" in answered.citations[0].quote
