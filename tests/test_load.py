@@ -45,11 +45,13 @@ def test_twenty_users_at_once_each_get_their_own_valid_answers(corpus_engine, ca
     problems = check_all(results, convs, engine.settings.corpus, expected)
     report(capsys, "none", users, results, wall, problems)
     # Concurrency must change nothing: every answer valid and the same as asked alone. Which
-    # article an extractive follow-up cites is answer quality (rag eval measures it): two of the
-    # 60 turns cite a neighbouring article since the evidence step changed (2026-12-01).
-    other_article = [p for p in problems if ": cites " in p]
-    assert [p for p in problems if p not in other_article] == []
-    assert len(other_article) <= 3, other_article
+    # article an extractive follow-up cites, and whether it refuses, is answer quality (rag eval
+    # measures it): one or two of the 60 turns cite a neighbouring article since the evidence step
+    # changed (2026-12-01), and two are refused since the premise checks (2026-12-07: q016 and
+    # its follow-up, asked about after the call, were answered with a sentence about before it).
+    quality = [p for p in problems if ": cites " in p or p.endswith(": refused")]
+    assert [p for p in problems if p not in quality] == []
+    assert len(quality) <= 5, quality
     assert {r.answer["backend"] for r in results if r.answer} == {"none"}
 
 
