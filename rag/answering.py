@@ -43,7 +43,13 @@ from rag.judge import ClaimJudge
 from rag.multi_article import each_report, other_reports
 from rag.position import position_spot
 from rag.premise import paragraph, premise_contradicted
-from rag.prompts import ANSWER_SYSTEM, ANSWER_USER, NOT_IN_SOURCES, REFUSAL_TEXT
+from rag.prompts import (
+    ANSWER_SYSTEM,
+    ANSWER_USER,
+    NOT_IN_SOURCES,
+    REFUSAL_TEXT,
+    REFUSAL_UNSTATED,
+)
 from rag.quoted import Spot, question_quotation, quotation_spots, quoted_answer
 from rag.rare_names import rare_token
 from rag.redaction import redact, redact_stream
@@ -514,7 +520,8 @@ class _Run:
         query = f"{self.query} [{self.note}]" if self.note else self.query
         shown = as_passages(self.evidence)
         if not citations:
-            text, refusal = REFUSAL_TEXT, self.refusal or "uncited"
+            refusal = self.refusal or "uncited"
+            text = REFUSAL_TEXT if refusal == "off-topic" else REFUSAL_UNSTATED
         else:
             refusal = ""
         return Answer(

@@ -4,8 +4,13 @@
 # rely on it; keep it short so a 1.5B model reproduces it exactly.
 NOT_IN_SOURCES = "NOT IN SOURCES"
 
-# Shown to the user when Newsdesk refuses.
+# Shown to the user when Newsdesk refuses because no article is about the question (off-topic) ...
 REFUSAL_TEXT = "I cannot answer that from the news corpus: none of its articles covers it."
+# ... and for every other refusal: articles are about it, but none was found to state the answer
+# (the model said so, no claim held, or what they say does not answer what was asked).
+REFUSAL_UNSTATED = (
+    "I cannot answer that from the news corpus: its articles on this do not state the answer."
+)
 
 # Kept first and unchanged in every request, so llama.cpp reuses its cached prefix.
 ANSWER_SYSTEM = f"""You answer questions about news articles using ONLY the numbered evidence \

@@ -6,7 +6,7 @@ import pytest
 import rag
 from rag.answering import AnswerChain
 from rag.condense import check_history, heuristic_standalone
-from rag.prompts import NOT_IN_SOURCES, REFUSAL_TEXT
+from rag.prompts import NOT_IN_SOURCES, REFUSAL_TEXT, REFUSAL_UNSTATED
 from rag.types import REFUSAL_REASONS
 from tests.fakes import ScriptedGenerator, engine_like, use
 from tests.helpers import assert_citations_valid
@@ -86,7 +86,7 @@ def test_prompt_numbers_evidence_and_keeps_system_prompt_first(chain):
 def test_model_saying_not_in_sources_is_a_refusal(chain):
     use(chain, ScriptedGenerator(NOT_IN_SOURCES))
     answer = rag.ask(MEDINSKY)
-    assert answer.refused and answer.citations == [] and answer.text == REFUSAL_TEXT
+    assert answer.refused and answer.citations == [] and answer.text == REFUSAL_UNSTATED
     assert answer.refusal == "not-in-sources" and answer.to_dict()["refusal"] == "not-in-sources"
 
 
@@ -96,6 +96,7 @@ def test_off_topic_question_is_refused_before_generation(chain):
     answer = rag.ask("What is the recipe for a good sourdough bread starter?")
     assert answer.refused and answer.citations == []
     assert generator.messages == [] and answer.refusal == "off-topic"
+    assert answer.text == REFUSAL_TEXT and "none of its articles covers it" in answer.text
 
 
 def test_server_dying_mid_stream_falls_back_to_extractive(chain, api_engine):
@@ -165,7 +166,7 @@ def test_history_helpers():
 def test_answer_without_grounded_new_content_is_refused(chain, api_engine, reply):
     use(chain, ScriptedGenerator(reply))
     answer = rag.ask(MEDINSKY)
-    assert answer.refused and answer.citations == [] and answer.text == REFUSAL_TEXT
+    assert answer.refused and answer.citations == [] and answer.text == REFUSAL_UNSTATED
     assert answer.refusal in REFUSAL_REASONS
 
 
@@ -434,7 +435,7 @@ def test_a_cited_answer_without_the_name_asked_for_is_an_off_question_refusal(ch
     use(chain, ScriptedGenerator(reply))
     answer = rag.ask(AIDE)
     assert answer.refused and answer.refusal == "off-question" and answer.citations == []
-    assert answer.text == REFUSAL_TEXT and "off-question" in REFUSAL_REASONS
+    assert answer.text == REFUSAL_UNSTATED and "off-question" in REFUSAL_REASONS
     use(chain, ScriptedGenerator("Putin appointed his aide Vladimir Medinsky [1]."))
     named = rag.ask(AIDE)
     assert not named.refused and "Medinsky" in named.text
