@@ -134,7 +134,8 @@ def _heads(question: str) -> dict[str, str]:
 def _orders(text: str) -> set[tuple[str, str]]:
     """(before|after, event stem) for each "before/after [the] [names, numbers, compounds]
     noun" in `text`: "after the two-hour Trump-Putin call" -> ("after", "call"); "after
-    Rubio's withdrawal" -> ("after", "withdrawal")."""
+    Rubio's withdrawal" -> ("after", "withdrawal"); "after his phone call" -> ("after",
+    "phone") and ("after", "call")."""
     words = _TOKEN.findall(text)
     found = set()
     for i, word in enumerate(words):
@@ -146,18 +147,37 @@ def _orders(text: str) -> set[tuple[str, str]]:
         noun = _head(words, j)
         if noun:
             found.add((word.lower(), _stem(noun)))
+            k = words.index(noun, j) + 1  # a compound: "after his phone call" is a call too
+            if (
+                k < len(words)
+                and words[k].isalpha()
+                and words[k].islower()
+                and (words[k] not in _NOT_NOUNS)
+            ):
+                found.add((word.lower(), _stem(words[k])))
     return found
+
+
+# Words that end a noun phrase rather than continue it ("the call to Putin", "the call ended"
+# is read as "call" and "end"; an extra stem only matters if the other side names it too).
+_NOT_NOUNS = vocab(
+    "to with of in at on by for from into about and or but nor that which who whom whose when "
+    "while as than is was were are be been has had have will would could should can may might "
+    "did does do he she it they we i you him her them us me his its their our the a an this"
+)
 
 
 def order_contradicted(question: str, paragraphs: Iterable[str]) -> str:
     """'after call' when the question asks what came after (or before) an event and a cited
     paragraph places it on the other side of that event ("before the call") while none
-    places it on the asked side; "" otherwise."""
+    places it on the asked side; "" otherwise, and for an event it asks about on both sides."""
     asked = _orders(question)
     if not asked:
         return ""
     said = set().union(*(_orders(p) for p in paragraphs))
     for relation, event in sorted(asked):
+        if (_OPPOSITE[relation], event) in asked:
+            continue  # "What did he say after the call? Did he talk to her before that call?"
         if (_OPPOSITE[relation], event) in said and (relation, event) not in said:
             return f"{relation} {event}"
     return ""
@@ -187,15 +207,22 @@ def subject_unnamed(question: str, paragraphs: list[str]) -> str:
     return subject if words and not words & said else ""
 
 
-def premise_contradicted(question: str, paragraphs: list[str]) -> str:
-    """Why the cited paragraphs do not answer the question ("ahead: meeting", "order: after
-    call", "subject: Graham-Blumenthal Russia sanctions bill"); "" when they do not contradict
-    it or miss its subject."""
+def time_contradicted(question: str, paragraphs: list[str]) -> str:
+    """Why the paragraphs contradict when the question puts its event ("ahead: meeting",
+    "order: after call"); "" when they do not."""
     ahead = ahead_only(question, paragraphs)
     if ahead:
         return f"ahead: {ahead}"
     order = order_contradicted(question, paragraphs)
-    if order:
-        return f"order: {order}"
+    return f"order: {order}" if order else ""
+
+
+def premise_contradicted(question: str, paragraphs: list[str]) -> str:
+    """Why the cited paragraphs do not answer the question ("ahead: meeting", "order: after
+    call", "subject: Graham-Blumenthal Russia sanctions bill"); "" when they do not contradict
+    it or miss its subject."""
+    timing = time_contradicted(question, paragraphs)
+    if timing:
+        return timing
     subject = subject_unnamed(question, paragraphs)
     return f"subject: {subject}" if subject else ""

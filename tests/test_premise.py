@@ -60,6 +60,11 @@ def test_the_asked_side_anywhere_another_event_or_silence_is_no_contradiction():
     assert order_contradicted(AFTER, ["He spoke before the summit."]) == ""  # another event
     assert order_contradicted(AFTER, ["Zelenski suggested a ceasefire."]) == ""
     assert order_contradicted("What happened after he left?", [BEFORE]) == ""  # no event noun
+    both = "What did Trump say after the call? Did he talk to Zelenski before that call?"
+    assert order_contradicted(both, [BEFORE]) == ""  # asked on both sides
+    phone = "What did Trump say after his phone call with Putin? Did he call her before that call?"
+    assert order_contradicted(phone, [BEFORE]) == ""  # "phone call" is a call
+    assert order_contradicted("What was said after his phone call?", [BEFORE]) == "after call"
     assert premise_contradicted("Who led the delegation?", [BEFORE, AHEAD]) == ""
 
 
