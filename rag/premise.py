@@ -73,6 +73,8 @@ def _ahead_verbs(text: str) -> list[str]:
     per mention."""
     found = []
     for match in _AHEAD.finditer(text):
+        if "again" in match.group(1).lower().split():
+            continue  # "will meet again": a meeting has taken place, the question may mean it
         words = [w for w in match.group(1).split() if w.lower() not in _ADVERBS]
         if words and _stem(words[0]) not in _NOT_EVENTS:
             found.append(_stem(words[0]))

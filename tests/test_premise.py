@@ -36,6 +36,7 @@ def test_an_event_named_as_done_anywhere_or_not_at_all_is_no_contradiction():
     assert ahead_only(LONDON, [AHEAD, "At Wednesday's meeting they agreed on a text."]) == ""
     assert ahead_only(LONDON, ["They met on Wednesday. They will meet again in May."]) == ""
     assert ahead_only(LONDON, ["A ceasefire was signed."]) == ""  # silent: not contradicted
+    assert ahead_only(LONDON, ["The negotiators will meet again on Monday."]) == ""  # a repeat
 
 
 def test_a_question_that_says_its_event_is_ahead_or_only_mentions_it_is_not_checked():
