@@ -28,6 +28,7 @@ from rag.citations import (
     quoted,
     render,
     split_answer,
+    without_repeats,
 )
 from rag.citations import support_matrix as similarity_matrix
 from rag.claims import without_asked_attribution, without_source_frame
@@ -375,6 +376,7 @@ class AnswerChain:
             checked = self.judge(
                 checked, similarity, run.evidence, generator, run.query, strict=run.strict
             )
+        checked = without_repeats(checked)  # a claim said twice is kept once
         embed = self.engine.embed_model.embed
         floor = self.settings.relevance_min
         if not run.strict:  # a second look's answer stands as the model wrote it

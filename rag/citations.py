@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from index.keyword import tokenize
-from rag.claims import MARKER, answer_claims, strip_markers
+from rag.claims import MARKER, answer_claims, content_words, strip_markers
 from rag.evidence import Evidence, lexical_overlap
 from rag.types import Citation
 
@@ -45,6 +45,29 @@ class CheckedSentence:
     def claim(self) -> str:
         """The claim as similarity and the judge read it."""
         return self.judged or self.text
+
+
+# A claim with this share of its content words in an earlier claim (and no citation that claim
+# lacks) says nothing new.
+REPEAT_SHARE = 0.8
+
+
+def without_repeats(checked: list[CheckedSentence]) -> list[CheckedSentence]:
+    """The claims in order, without one that says again what an earlier kept claim said: at
+    least `REPEAT_SHARE` of its content words are in that claim, and it cites nothing that claim
+    does not ("JD Vance spoke to reporters from Air Force 2 [1]. He was speaking to reporters
+    from Air Force 2 [1].")."""
+    kept: list[CheckedSentence] = []
+    for sentence in checked:
+        words = set(content_words(sentence.claim()))
+        if words and any(
+            set(sentence.markers) <= set(k.markers)
+            and len(words & set(content_words(k.claim()))) >= REPEAT_SHARE * len(words)
+            for k in kept
+        ):
+            continue
+        kept.append(sentence)
+    return kept
 
 
 def quoted(evidence: Evidence, marker: int) -> CheckedSentence:

@@ -589,3 +589,14 @@ def test_a_question_spanning_reports_is_shown_every_retrieved_article_however_fa
         "What happened in Istanbul, according to the coverage?", NEAR, rows, cfg
     )
     assert {e.source for e in spanning} == {"a.txt", "b.txt"} and far in [e.text for e in spanning]
+
+
+def test_a_claim_said_twice_is_kept_once(chain, api_engine):
+    reply = (
+        "Vladimir Medinsky led the Russian delegation in Istanbul [1]. "
+        "He led the Russian delegation in Istanbul [1]."
+    )
+    use(chain, ScriptedGenerator(reply))
+    answer = rag.ask(MEDINSKY)
+    assert not answer.refused and answer.text.count("led the Russian delegation") == 1
+    assert_citations_valid(answer, api_engine.settings.corpus)

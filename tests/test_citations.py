@@ -197,3 +197,16 @@ def test_a_clause_after_a_marker_reads_on_or_opens_its_own_sentence():
         "The sides agreed to swap prisoners [1]. Putin appointed Medinsky to lead the "
         "delegation [2]."
     )
+
+
+def test_without_repeats_drops_a_claim_said_again_with_no_new_citation():
+    from rag.citations import CheckedSentence, without_repeats
+
+    first = CheckedSentence("JD Vance spoke to reporters from Air Force 2.", [1], True)
+    again = CheckedSentence("He was speaking to reporters from Air Force 2.", [1], True)
+    elsewhere = CheckedSentence("He was speaking to reporters from Air Force 2.", [2], True)
+    more = CheckedSentence("He told reporters on Air Force 2 to end the war in Ukraine.", [1], True)
+    assert without_repeats([first, again]) == [first]
+    assert without_repeats([first, elsewhere]) == [first, elsewhere]  # a citation of its own
+    assert without_repeats([first, more]) == [first, more]  # says more
+    assert without_repeats([again, first]) == [again, first]  # the later one names him
