@@ -237,10 +237,12 @@ class AnswerChain:
 
     def _paragraph(self, citation: Citation) -> str:
         """The paragraph of the article holding the cited quote (the quote alone when the
-        article cannot be read)."""
+        article cannot be read, or no longer holds the quote there)."""
         try:
             text = self.engine.article_text(citation.source)
         except RagError:
+            return citation.quote
+        if text[citation.start : citation.end] != citation.quote:
             return citation.quote
         return paragraph(text, citation.start, citation.end)
 

@@ -29,7 +29,38 @@ def test_paragraph_is_the_line_holding_the_span():
 def test_an_event_asked_about_as_done_that_the_sources_put_ahead():
     assert ahead_only(LONDON, [AHEAD]) == "meeting"
     assert premise_contradicted(LONDON, ["A ceasefire was signed.", AHEAD]) == "ahead: meeting"
-    assert ahead_only(LONDON, ["The negotiators are to meet in London."]) == "meeting"
+    assert ahead_only(LONDON, ["The negotiators are due to meet in London."]) == "meeting"
+    at_vote = "What was decided at the Senate vote?"
+    assert ahead_only(at_vote, ["The Senate will vote on the bill next week."]) == "vote"
+
+
+def test_a_paragraph_reporting_the_asked_event_is_no_contradiction_whatever_else_is_ahead():
+    """A second review's cases: each paragraph answers its question, and names a later event."""
+    cases = [
+        (
+            "What did the two leaders discuss at the meeting?",
+            "Trump and Xi discussed tariffs and fentanyl, and agreed they will meet in April.",
+        ),
+        (
+            "What did Trump tell Putin during the call?",
+            "Trump told Putin that he will call Zelensky right after their conversation.",
+        ),
+        (
+            "What did Trump say at the meeting with Zelensky?",
+            "Speaking alongside Zelensky, Trump said he will meet Putin in Budapest.",
+        ),
+        (
+            "What was agreed at the meeting?",
+            "The sides agreed on a prisoner swap; ministers are set to meet in May.",
+        ),
+        ("What was agreed at the meeting?", "The aim is to meet the targets by 2030."),
+        (
+            "What was the margin in the Senate vote?",
+            "The Senate voted 68-32 to advance the bill, which the House will vote on next week.",
+        ),
+    ]
+    for question, text in cases:
+        assert premise_contradicted(question, [text]) == "", (question, text)
 
 
 def test_an_event_named_as_done_anywhere_or_not_at_all_is_no_contradiction():
@@ -53,6 +84,32 @@ def test_after_an_event_that_the_sources_place_before_it():
     asked_before = "What did Zelenski suggest before the Trump-Putin call?"
     assert order_contradicted(asked_before, [BEFORE]) == ""
     assert order_contradicted(asked_before, ["He spoke to them after the call."]) == "before call"
+
+
+def test_the_asked_side_said_without_the_event_or_a_longer_phrase_is_no_contradiction():
+    cases = [
+        (
+            "What did Netanyahu say after the strikes?",
+            "Following the strikes, Netanyahu said Iran was set back. Before the strikes, he "
+            "had warned Tehran.",
+        ),
+        (
+            "What did Netanyahu say after the strikes?",
+            "He said afterwards that it worked; before the strikes he had been silent.",
+        ),
+        (
+            "What did Trump say after the court ruling?",
+            "His lawyers had argued before the court that the tariffs were legal.",
+        ),
+        (
+            "What did she say after the hearing?",
+            "Testifying before the committee, she said the hearing went well.",
+        ),
+    ]
+    for question, text in cases:
+        assert order_contradicted(question, [text]) == "", (question, text)
+    prior = "The minister spoke to him prior to the call."
+    assert order_contradicted(AFTER, [prior]) == "after call"
 
 
 def test_the_asked_side_anywhere_another_event_or_silence_is_no_contradiction():
@@ -114,6 +171,13 @@ def test_a_name_asked_for_must_come_from_a_paragraph_about_the_named_thing():
     )
     assert subject_unnamed(spokesperson, ["A White House spokeswoman said so."]) == ""
     assert subject_unnamed("Who led the delegation?", [wartime]) == ""  # no "name of"
+    drones = "What is the name of the company that makes the drones?"
+    assert subject_unnamed(drones, ["They are made by Baykar, a Turkish firm."]) == ""  # generic
+    staff = "What is the name of Zelensky's chief of staff?"
+    assert subject_unnamed(staff, ["Andriy Yermak, the top aide to Zelensky, led it."]) == ""
+    assert subject_unnamed(staff, ["Andriy Yermak led it."]) == "Zelensky's chief of staff"
+    security = "What did the government do in the name of National Security?"
+    assert subject_unnamed(security, ["It banned the app."]) == ""  # asks for no name
 
 
 def test_a_name_from_a_paragraph_that_never_names_the_bill_is_off_question(chain):
