@@ -87,6 +87,14 @@ QUOTE_WORDS = 50
 SPLITTING_VERSION = 3
 
 
+def line_span(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span of the line(s) of `text` holding text[start:end]: its paragraph, in news text
+    that puts one paragraph on a line (text wrapped at a fixed width gives a part of one)."""
+    begin = text.rfind("\n", 0, max(start, 0)) + 1
+    stop = text.find("\n", end)
+    return begin, len(text) if stop < 0 else stop
+
+
 def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:
     """Sentence spans (absolute offsets) inside text[start:end], stripped of outer whitespace.
 

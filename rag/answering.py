@@ -13,12 +13,12 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from functools import partial
+from functools import cache, partial
 from typing import Any
 
 import numpy as np
 
-from index.chunking import split_sentences
+from index.chunking import line_span, split_sentences
 from rag.answer_type import gives_what_was_asked, numbers_missing, wrong_side
 from rag.citations import (
     CheckedSentence,
@@ -43,7 +43,7 @@ from rag.grounding import adds_grounded_content, says_not_covered
 from rag.judge import ClaimJudge
 from rag.multi_article import each_report, other_reports
 from rag.position import position_spot
-from rag.premise import paragraph, premise_contradicted
+from rag.premise import premise_contradicted
 from rag.prompts import (
     ANSWER_SYSTEM,
     ANSWER_USER,
@@ -212,39 +212,29 @@ class AnswerChain:
         a number that no cited quote's surroundings hold (the numbers of a time window that
         narrowed retrieval are dates of articles, and not checked), or when it asks about one
         side and the answer names only another's (rag/answer_type), or when the cited
-        paragraphs place the question's event otherwise in time: ahead when it asks about it as
-        done, before when it asks what came after (rag/premise)."""
+        paragraphs contradict the question's premise: its event ahead when it asks about it as
+        done, before when it asks what came after, or no name of the thing whose name it asks
+        (rag/premise)."""
         stated = without_window_phrases(run.query) if run.note else run.query
+        read = cache(self._article)  # each cited article read once for both checks
         if citations and (
             not gives_what_was_asked(run.query, text)
-            or numbers_missing(stated, (self._around(c) for c in citations))
+            or numbers_missing(stated, (around(c, read(c.source)) for c in citations))
             or wrong_side(run.query, [text, *(c.quote for c in citations)])
-            or premise_contradicted(run.query, [self._paragraph(c) for c in citations])
+            or premise_contradicted(
+                run.query, [cited_paragraph(c, read(c.source)) for c in citations]
+            )
         ):
             run.refusal = "off-question"
             return []
         return citations
 
-    def _around(self, citation: Citation) -> str:
-        """The cited quote with the article text `NUMBER_WINDOW` characters either side of it,
-        and its article's date (the quote alone when the article cannot be read)."""
+    def _article(self, source: str) -> str | None:
+        """The text `source`'s offsets point into; None when it cannot be read."""
         try:
-            text = self.engine.article_text(citation.source)
+            return self.engine.article_text(source)
         except RagError:
-            return citation.quote
-        start = max(0, citation.start - NUMBER_WINDOW)
-        return f"{citation.date} {text[start : citation.end + NUMBER_WINDOW]}"
-
-    def _paragraph(self, citation: Citation) -> str:
-        """The paragraph of the article holding the cited quote (the quote alone when the
-        article cannot be read, or no longer holds the quote there)."""
-        try:
-            text = self.engine.article_text(citation.source)
-        except RagError:
-            return citation.quote
-        if text[citation.start : citation.end] != citation.quote:
-            return citation.quote
-        return paragraph(text, citation.start, citation.end)
+            return None
 
     def _in_context(self, evidence: Evidence) -> str:
         """`evidence` with the article's `context_sentences` sentences just before it and its
@@ -464,6 +454,24 @@ class AnswerChain:
             if isinstance(item, Answer):
                 return item
         raise RagError("The answer chain ended without an answer.")  # unreachable by design
+
+
+def around(citation: Citation, text: str | None) -> str:
+    """The cited quote with the article `text` `NUMBER_WINDOW` characters either side of it,
+    and its article's date (the quote alone when there is no text)."""
+    if text is None:
+        return citation.quote
+    start = max(0, citation.start - NUMBER_WINDOW)
+    return f"{citation.date} {text[start : citation.end + NUMBER_WINDOW]}"
+
+
+def cited_paragraph(citation: Citation, text: str | None) -> str:
+    """The paragraph of the article `text` holding the cited quote (the quote alone when there
+    is no text, or it no longer holds the quote there)."""
+    if text is None or text[citation.start : citation.end] != citation.quote:
+        return citation.quote
+    start, end = line_span(text, citation.start, citation.end)
+    return text[start:end]
 
 
 def closest_evidence(evidence: list[Evidence], count: int) -> list[Evidence]:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import chromadb
 import numpy as np
 
-from index.chunking import open_quote
+from index.chunking import line_span, open_quote
 from index.cleaning import is_photo_caption
 from index.keyword import tokenize
 from rag.answer_type import CALENDAR_WORDS, NUMBER_WORDS, vocab
@@ -160,9 +160,8 @@ def _line_of(row: dict) -> str:
     """The line of the sentence's passage that the sentence starts in."""
     passage = row["passage"]
     at = max(0, row["start"] - passage.start)
-    start = passage.text.rfind("\n", 0, at) + 1
-    end = passage.text.find("\n", at)
-    return passage.text[start : end if end >= 0 else len(passage.text)]
+    start, end = line_span(passage.text, at, at)
+    return passage.text[start:end]
 
 
 def _extend_short(previous: dict | None, row: dict) -> None:

@@ -12,9 +12,9 @@ A question asking for the name of a thing ("the official name of the Graham-Blum
 sanctions bill") is answered only by a paragraph that speaks of that thing: a name from a
 paragraph that never mentions it ("The Wartime Act I passed ...") names something else.
 
-Each check reads the paragraph of each cited quote (`paragraph`), never the answer's wording,
-and says nothing unless the paragraphs contradict the question or miss its subject: a
-paragraph that is silent on the question's timing passes.
+Each check reads the paragraph of each cited quote (`index.chunking.line_span`), never the
+answer's wording, and says nothing unless the paragraphs contradict the question or miss its
+subject: a paragraph that is silent on the question's timing passes.
 """
 
 from __future__ import annotations
@@ -23,15 +23,6 @@ import re
 from collections import Counter
 
 from rag.answer_type import vocab
-
-
-def paragraph(text: str, start: int, end: int) -> str:
-    """The line of `text` holding [start, end): a paragraph, in the corpus's one-paragraph-per-
-    line text (a text wrapped at a fixed width gives a part of one)."""
-    begin = text.rfind("\n", 0, max(start, 0)) + 1
-    stop = text.find("\n", end)
-    return text[begin : stop if stop >= 0 else len(text)]
-
 
 _IRREGULAR = {
     "met": "meet", "spoke": "speak", "spoken": "speak", "held": "hold", "told": "tell",
@@ -43,7 +34,8 @@ _IRREGULAR = {
 def _stem(word: str) -> str:
     """A word without its possessive and inflection, so that its forms agree: "meeting",
     "meets", "met" -> "meet"; "vote", "voted", "votes" -> "vot"; "discussed" -> "discuss";
-    "Putin’s" -> "putin"."""
+    "Putin’s" -> "putin". Not retrieval's stemmer (`index.keyword.tokenize`), which leaves
+    "discuss" / "discussed" and "met" / "meet" apart; changing it would move BM25 rankings."""
     word = re.sub(r"['’]s?$", "", word.lower())
     word = _IRREGULAR.get(word, word)
     for suffix in ("ings", "ing", "ed", "es", "s"):
@@ -260,22 +252,15 @@ def subject_unnamed(question: str, paragraphs: list[str]) -> str:
     return "" if names & said else subject
 
 
-def time_contradicted(question: str, paragraphs: list[str]) -> str:
-    """Why the paragraphs contradict when the question puts its event ("ahead: meeting",
-    "order: after call"); "" when they do not."""
-    ahead = ahead_only(question, paragraphs)
-    if ahead:
-        return f"ahead: {ahead}"
-    order = order_contradicted(question, paragraphs)
-    return f"order: {order}" if order else ""
-
-
 def premise_contradicted(question: str, paragraphs: list[str]) -> str:
     """Why the cited paragraphs do not answer the question ("ahead: meeting", "order: after
     call", "subject: Graham-Blumenthal Russia sanctions bill"); "" when they do not contradict
     it or miss its subject."""
-    timing = time_contradicted(question, paragraphs)
-    if timing:
-        return timing
+    ahead = ahead_only(question, paragraphs)
+    if ahead:
+        return f"ahead: {ahead}"
+    order = order_contradicted(question, paragraphs)
+    if order:
+        return f"order: {order}"
     subject = subject_unnamed(question, paragraphs)
     return f"subject: {subject}" if subject else ""

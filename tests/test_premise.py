@@ -1,10 +1,10 @@
 """rag/premise.py: cited paragraphs that place the question's event otherwise in time."""
 
 import rag
+from index.chunking import line_span
 from rag.premise import (
     ahead_only,
     order_contradicted,
-    paragraph,
     premise_contradicted,
     subject_unnamed,
 )
@@ -22,8 +22,9 @@ BEFORE = (
 def test_paragraph_is_the_line_holding_the_span():
     text = "First line.\n\nSecond one, with the quote. And more.\nThird."
     start = text.index("the quote")
-    assert paragraph(text, start, start + 9) == "Second one, with the quote. And more."
-    assert paragraph("one paragraph", 4, 7) == "one paragraph"
+    begin, end = line_span(text, start, start + 9)
+    assert text[begin:end] == "Second one, with the quote. And more."
+    assert line_span("one paragraph", 4, 7) == (0, len("one paragraph"))
 
 
 def test_an_event_asked_about_as_done_that_the_sources_put_ahead():
@@ -126,6 +127,14 @@ def test_the_asked_side_anywhere_another_event_or_silence_is_no_contradiction():
     assert premise_contradicted("Who led the delegation?", [BEFORE, AHEAD]) == ""
 
 
+def refused_off_question(chain, reply: str, question: str) -> bool:
+    """Whether `question`, answered by the scripted `reply` over the real index, is an
+    off-question refusal with no citation."""
+    use(chain, ScriptedGenerator(reply))
+    answer = rag.ask(question)
+    return answer.refused and answer.refusal == "off-question" and answer.citations == []
+
+
 def test_a_cited_answer_whose_paragraph_puts_the_event_before_is_off_question(chain):
     """The real index: the Wall Street Journal paragraph says Zelenski spoke to Trump before
     the call; a question about after the call is not answered by it (q102's kind)."""
@@ -133,9 +142,7 @@ def test_a_cited_answer_whose_paragraph_puts_the_event_before_is_off_question(ch
         "Zelenski suggested a 30-day ceasefire, a future meeting between Putin and Zelenski, "
         "and unifying the line and tone between the United States and Ukraine [1]."
     )
-    use(chain, ScriptedGenerator(reply))
-    answer = rag.ask(AFTER)
-    assert answer.refused and answer.refusal == "off-question" and answer.citations == []
+    assert refused_off_question(chain, reply, AFTER)
     answered = rag.ask("What did Zelenski suggest to Trump before the Trump-Putin call?")
     assert not answered.refused and "30-day ceasefire" in answered.citations[0].quote
 
@@ -147,9 +154,7 @@ def test_a_cited_answer_whose_paragraph_puts_the_asked_meeting_ahead_is_off_ques
         "Negotiators from the United States, Europe and Ukraine will meet on Wednesday in "
         "London to continue drafting a ceasefire proposal [1]."
     )
-    use(chain, ScriptedGenerator(reply))
-    answer = rag.ask(LONDON.replace("?", " in London?"))
-    assert answer.refused and answer.refusal == "off-question" and answer.citations == []
+    assert refused_off_question(chain, reply, LONDON.replace("?", " in London?"))
     answered = rag.ask(
         "Where were the negotiators from the United States, Europe and Ukraine still due to meet?"
     )
@@ -183,9 +188,8 @@ def test_a_name_asked_for_must_come_from_a_paragraph_about_the_named_thing():
 def test_a_name_from_a_paragraph_that_never_names_the_bill_is_off_question(chain):
     """The real index: McCaul's "Wartime Act I passed" is not the name of the Graham-Blumenthal
     bill (q103's kind); the bill's sponsors, asked for, are in a paragraph about it."""
-    use(chain, ScriptedGenerator("The Wartime Act I passed has a presidential authority [1]."))
-    answer = rag.ask(BILL)
-    assert answer.refused and answer.refusal == "off-question" and answer.citations == []
+    wartime = "The Wartime Act I passed has a presidential authority [1]."
+    assert refused_off_question(chain, wartime, BILL)
     reply = "The bill is sponsored by Lindsey Graham and Richard Blumenthal [1]."
     use(chain, ScriptedGenerator(reply))
     answered = rag.ask("Who sponsored the Graham-Blumenthal Russia sanctions bill?")
