@@ -7,7 +7,6 @@ import logging
 from dataclasses import dataclass
 
 import rag
-from index.chunking import line_span
 from rag import Answer, Citation, Passage
 from ui.render import anchor_id, citation_origin, escape_text, outlet_and_date
 
@@ -52,7 +51,9 @@ def paragraph_context(
     text: str, start: int, end: int, limit: int = CONTEXT_CHARS
 ) -> tuple[str, str, str]:
     """(before, quote, after): the lines of `text` holding text[start:end], split around it."""
-    line_start, line_end = line_span(text, start, end)
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end == -1 else line_end
     before = _trim_before(text[line_start:start], limit)
     after = _trim_after(text[end:line_end], limit)
     return before, text[start:end], after
